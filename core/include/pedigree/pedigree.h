@@ -1,0 +1,161 @@
+/*
+ * pedigree/pedigree.h - the libpedigree API used by the CLI and embedders.
+ *
+ * Conventions (libgit2's): functions return 0 or a negative PDG_E* code and
+ * set a per-thread message read with pdg_error_last(); out-parameters come
+ * first and a single one is named `out`; every _new/_open has a _free that
+ * accepts NULL.  Strings returned by accessors are borrowed from the object
+ * they came from.
+ */
+#ifndef PEDIGREE_PEDIGREE_H
+#define PEDIGREE_PEDIGREE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "plugin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PDG_EXTERN __attribute__((visibility("default")))
+#else
+#define PDG_EXTERN
+#endif
+
+#define PDG_VERSION "0.1.0"
+
+/** Status codes.  0 is success. */
+enum {
+	PDG_OK = 0,
+	PDG_ERROR = -1,        /**< internal error */
+	PDG_EINVALID = -2,     /**< unusable input (exit status 2) */
+	PDG_ENOTFOUND = -3,    /**< a path, revision or id does not exist */
+	PDG_ENOMEM = -4,
+	PDG_ELIMIT = -5,       /**< a configured limit was reached */
+	PDG_EABI = -6,         /**< plugin ABI mismatch */
+	PDG_EIO = -7,          /**< read error */
+	PDG_EUSAGE = -8,       /**< bad arguments (exit status 2) */
+	PDG_EUNSUPPORTED = -9  /**< a format or operation not supported */
+};
+
+/** Message of the last error on this thread.  Never NULL; do not free. */
+PDG_EXTERN const char *pdg_error_last(void);
+/** Code of the last error on this thread (0 when none). */
+PDG_EXTERN int pdg_error_code(void);
+
+/** Limits that hold whatever the input (docs/limits.md). */
+typedef struct pdg_limits {
+	uint64_t max_read;          /**< largest prefix of one artifact held
+	                                 in memory (headers, licence text) */
+	uint64_t max_expand;        /**< bytes decompressed per top source */
+	uint32_t max_archive_depth; /**< nesting of archives in archives */
+	uint32_t max_dir_depth;     /**< directory nesting */
+	uint64_t max_files;         /**< artifacts per source */
+} pdg_limits;
+
+#define PDG_LIMITS_DEFAULT \
+	{ 16u << 20, 8ull << 30, 8, 256, 10000000 }
+
+/** One finding, read-only to callers. */
+typedef struct pdg_finding {
+	pdg_finding_kind kind;
+	pdg_severity severity;
+	double confidence;
+	const char *rule;
+	const char *message;
+	const char *subject;     /**< may be NULL */
+	const char *component;
+	const char *plugin;      /**< detector that emitted it; "core" */
+	/* evidence */
+	const char *source;      /**< the path the user passed */
+	const char *path;        /**< inside the source; may be NULL */
+	const char *commit;      /**< may be NULL */
+	uint32_t line_start;     /**< 0 = none */
+	uint32_t line_end;
+	int64_t byte_offset;     /**< -1 = none */
+	const char *properties;  /**< JSON object text or NULL */
+} pdg_finding;
+
+typedef struct pdg_audit pdg_audit;
+
+typedef struct pdg_audit_options {
+	unsigned int version;       /**< PDG_AUDIT_OPTIONS_VERSION */
+	const char *rev;            /**< git revision for repositories */
+	const char *plugin_path;    /**< extra ':'-separated plugin dirs,
+	                                 searched first; NULL = env only */
+	pdg_severity fail_on;       /**< severity that fails the audit */
+	int no_fail;                /**< never fail on findings */
+	int progress;               /**< progress lines on stderr */
+	int verbose;                /**< plugin log lines on stderr */
+	pdg_limits limits;
+} pdg_audit_options;
+
+#define PDG_AUDIT_OPTIONS_VERSION 1
+#define PDG_AUDIT_OPTIONS_INIT \
+	{ PDG_AUDIT_OPTIONS_VERSION, NULL, NULL, PDG_SEVERITY_ERROR, 0, 0, 0, \
+	  PDG_LIMITS_DEFAULT }
+
+/** Create an audit and load plugins.  Plugin load failures are recorded
+ *  (see pdg_plugins_*), not fatal. */
+PDG_EXTERN int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o);
+/** Read one input: directory, git repository, archive or single file.
+ *  Returns PDG_EINVALID / PDG_ENOTFOUND for unusable input; partial input
+ *  (a truncated archive) returns 0 and records an INPUT finding. */
+PDG_EXTERN int pdg_audit_add_path(pdg_audit *a, const char *path);
+/** Run plugins' finish() hooks, sort findings, compute the verdict. */
+PDG_EXTERN int pdg_audit_finish(pdg_audit *a);
+/** 1 when a finding fails the audit (after pdg_audit_finish). */
+PDG_EXTERN int pdg_audit_failed(const pdg_audit *a);
+PDG_EXTERN size_t pdg_audit_finding_count(const pdg_audit *a);
+PDG_EXTERN const pdg_finding *pdg_audit_finding(const pdg_audit *a,
+                                                size_t i);
+PDG_EXTERN void pdg_audit_free(pdg_audit *a);
+
+typedef enum pdg_report_format {
+	PDG_REPORT_TEXT = 0,
+	PDG_REPORT_JSON
+} pdg_report_format;
+
+/** Parse "text"/"json"; PDG_EUSAGE for anything else. */
+PDG_EXTERN int pdg_report_format_parse(pdg_report_format *out,
+                                       const char *name);
+/** Write the report of a finished audit.  `color` only affects text. */
+PDG_EXTERN int pdg_report_write(const pdg_audit *a, pdg_report_format f,
+                                FILE *out, int color);
+
+/* Plugin discovery, for `pedigree plugins`. */
+typedef struct pdg_plugin_set pdg_plugin_set;
+
+typedef struct pdg_plugin_info {
+	const char *name;        /**< NULL when it failed before naming */
+	const char *version;
+	const char *description;
+	const char *path;
+	uint32_t abi_version;    /**< as the plugin declared it */
+	uint32_t kinds;
+	int loaded;              /**< 1 loaded, 0 refused */
+	const char *error;       /**< why it was refused, or NULL */
+} pdg_plugin_info;
+
+/** Find and load plugins from extra_path (':'-separated, may be NULL),
+ *  $PEDIGREE_PLUGIN_PATH, the build tree and the installed directory. */
+PDG_EXTERN int pdg_plugin_set_load(pdg_plugin_set **out,
+                                   const char *extra_path);
+PDG_EXTERN size_t pdg_plugin_set_count(const pdg_plugin_set *s);
+PDG_EXTERN int pdg_plugin_set_info(pdg_plugin_info *out,
+                                   const pdg_plugin_set *s, size_t i);
+PDG_EXTERN void pdg_plugin_set_free(pdg_plugin_set *s);
+
+/** Stable lower-case names used in reports and --help. */
+PDG_EXTERN const char *pdg_artifact_kind_name(pdg_artifact_kind k);
+PDG_EXTERN const char *pdg_finding_kind_name(pdg_finding_kind k);
+PDG_EXTERN const char *pdg_severity_name(pdg_severity s);
+PDG_EXTERN int pdg_severity_parse(pdg_severity *out, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PEDIGREE_PEDIGREE_H */

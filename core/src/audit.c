@@ -1,0 +1,502 @@
+/* audit.c - the engine: sources -> artifacts -> plugins -> findings.
+ *
+ * One audit reads every input the user passed, classifies each artifact,
+ * hands it to the plugins that asked for its kind, and collects their
+ * findings.  Nested archives are walked from inside the artifact callback
+ * so nothing ever touches the disk.  Verdicts are computed at the end from
+ * findings alone: detectors never decide.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "classify.h"
+#include "error.h"
+#include "util.h"
+
+/* Progress is redrawn every this many artifacts when enabled. */
+#define PROGRESS_EVERY 2048
+
+/* ---- host API offered to plugins ------------------------------------ */
+
+static const char *host_artifact_path(const pdg_artifact *a)
+{
+	return a->path;
+}
+
+static pdg_artifact_kind host_artifact_kind(const pdg_artifact *a)
+{
+	return a->kind;
+}
+
+static uint64_t host_artifact_size(const pdg_artifact *a)
+{
+	return a->size;
+}
+
+static uint32_t host_artifact_flags(const pdg_artifact *a)
+{
+	return a->flags;
+}
+
+static const char *host_artifact_commit(const pdg_artifact *a)
+{
+	return a->commit;
+}
+
+static const char *host_artifact_component(const pdg_artifact *a)
+{
+	return a->component;
+}
+
+/* Plugins get const artifacts; reading fills the (mutable) head cache,
+ * which is an implementation detail they cannot observe. */
+static int host_artifact_head(const pdg_artifact *a, size_t max,
+                              const uint8_t **data, size_t *len)
+{
+	return pdg_artifact_head((struct pdg_artifact *)a, max, data, len);
+}
+
+static int64_t host_artifact_read_at(const pdg_artifact *a, void *buf,
+                                     size_t len, uint64_t off)
+{
+	return pdg_artifact_read_at((struct pdg_artifact *)a, buf, len, off);
+}
+
+static void host_log(const char *plugin, const char *message)
+{
+	const char *v = getenv("PEDIGREE_VERBOSE");
+
+	if (v && *v && strcmp(v, "0") != 0)
+		fprintf(stderr, "pedigree: [%s] %s\n",
+		        plugin ? plugin : "?", message);
+}
+
+static const pdg_host_api host_api = {
+	.abi_version = PDG_PLUGIN_ABI_VERSION,
+	.struct_size = sizeof(pdg_host_api),
+	.artifact_path = host_artifact_path,
+	.artifact_kind = host_artifact_kind,
+	.artifact_size = host_artifact_size,
+	.artifact_flags = host_artifact_flags,
+	.artifact_commit = host_artifact_commit,
+	.artifact_component = host_artifact_component,
+	.artifact_head = host_artifact_head,
+	.artifact_read_at = host_artifact_read_at,
+	.emit = pdg_emit,
+	.last_error = pdg_error_last,
+	.log = host_log,
+};
+
+const pdg_host_api *pdg_host_api_get(void)
+{
+	return &host_api;
+}
+
+/* A descriptor from an older plugin may be shorter than ours: read a field
+ * only when the plugin's struct holds it. */
+#define DESC_HAS(f, field) \
+	((f)->struct_size >= offsetof(pdg_finding_desc, field) + \
+	                     sizeof((f)->field))
+
+int pdg_emit(pdg_emitter *e, const pdg_artifact *a,
+             const pdg_finding_desc *f)
+{
+	pdg_finding out;
+
+	if (!e || !f)
+		return pdg_error_set(PDG_EINVALID, "emit: no emitter or "
+		                     "finding");
+	if (!DESC_HAS(f, message))
+		return pdg_error_set(PDG_EINVALID, "emit: finding descriptor "
+		                     "too small (%u bytes)",
+		                     (unsigned)f->struct_size);
+	memset(&out, 0, sizeof(out));
+	out.kind = f->kind;
+	out.severity = f->severity;
+	out.confidence = f->confidence;
+	out.rule = f->rule;
+	out.message = f->message;
+	out.subject = DESC_HAS(f, subject) ? f->subject : NULL;
+	out.component = DESC_HAS(f, component) ? f->component : NULL;
+	out.path = DESC_HAS(f, path) ? f->path : NULL;
+	out.line_start = DESC_HAS(f, line_start) ? f->line_start : 0;
+	out.line_end = DESC_HAS(f, line_end) ? f->line_end : 0;
+	out.byte_offset = DESC_HAS(f, byte_offset) ? f->byte_offset : -1;
+	out.properties = DESC_HAS(f, properties) ? f->properties : NULL;
+	out.plugin = e->plugin ? e->plugin->name : "core";
+	out.source = e->source;
+	if (a) {
+		out.source = a->source;
+		out.commit = a->commit;
+		if (!out.path)
+			out.path = a->path;
+		if (!out.component)
+			out.component = a->component;
+	}
+	if (!out.component)
+		out.component = e->component;
+	if (out.byte_offset < -1)
+		out.byte_offset = -1;
+	return pdg_findings_add(&e->audit->findings, &out);
+}
+
+/* ---- audit lifecycle ------------------------------------------------ */
+
+static int plugin_cmp(const void *pa, const void *pb)
+{
+	const pdg_audit_plugin *a = pa, *b = pb;
+
+	return strcmp(a->plugin->name, b->plugin->name);
+}
+
+int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o)
+{
+	pdg_audit_options defaults = PDG_AUDIT_OPTIONS_INIT;
+	pdg_audit *a;
+	int rc;
+
+	*out = NULL;
+	if (o && o->version != PDG_AUDIT_OPTIONS_VERSION)
+		return pdg_error_set(PDG_EUSAGE, "audit options version %u "
+		                     "not supported", o->version);
+	a = pdg_xcalloc(1, sizeof(*a));
+	a->opts = o ? *o : defaults;
+	rc = pdg_plugin_set_load(&a->plugins, a->opts.plugin_path);
+	if (rc < 0) {
+		pdg_audit_free(a);
+		return rc;
+	}
+	size_t n = pdg_plugin_set_count(a->plugins);
+	a->active = pdg_xcalloc(n ? n : 1, sizeof(*a->active));
+	for (size_t i = 0; i < n; i++) {
+		const pdg_plugin *p = a->plugins->items[i].plugin;
+		if (!p)
+			continue;
+		pdg_audit_plugin *ap = &a->active[a->nactive++];
+		ap->plugin = p;
+		pdg_error_clear();
+		if (p->init(&host_api, &ap->state) < 0) {
+			ap->init_failed = 1;
+			ap->init_error = pdg_xstrdup(pdg_error_last());
+			ap->state = NULL;
+		}
+	}
+	qsort(a->active, a->nactive, sizeof(*a->active), plugin_cmp);
+	*out = a;
+	return 0;
+}
+
+/* The component an input describes: its directory or file name, without
+ * the suffixes that only say how it is packed. */
+static char *component_of(const char *path)
+{
+	static const char *const packing[] = {
+		".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.xz", ".txz",
+		".tar.bz2", ".tar", ".zip", ".7z", ".git",
+	};
+	char resolved[PATH_MAX];
+	char *base;
+
+	if (realpath(path, resolved))
+		base = pdg_path_basename(resolved);
+	else
+		base = pdg_path_basename(path);
+	for (size_t i = 0; i < sizeof(packing) / sizeof(*packing); i++) {
+		size_t n = strlen(base), m = strlen(packing[i]);
+		if (n > m && pdg_ends_with_ci(base, packing[i])) {
+			base[n - m] = '\0';
+			break;
+		}
+	}
+	return base;
+}
+
+static void add_finding(pdg_audit *a, pdg_audit_source *src,
+                        pdg_finding_kind kind, pdg_severity sev,
+                        const char *rule, const char *path,
+                        const char *commit, int64_t off,
+                        const char *properties, const char *fmt, ...)
+	__attribute__((format(printf, 10, 11)));
+
+static void add_finding(pdg_audit *a, pdg_audit_source *src,
+                        pdg_finding_kind kind, pdg_severity sev,
+                        const char *rule, const char *path,
+                        const char *commit, int64_t off,
+                        const char *properties, const char *fmt, ...)
+{
+	pdg_finding f;
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	memset(&f, 0, sizeof(f));
+	f.kind = kind;
+	f.severity = sev;
+	f.confidence = 1.0;
+	f.rule = rule;
+	f.message = msg ? msg : rule;
+	f.component = src->component;
+	f.plugin = "core";
+	f.source = src->path;
+	f.path = path;
+	f.commit = commit;
+	f.byte_offset = off;
+	f.properties = properties;
+	/* Core findings are well-formed by construction. */
+	(void)pdg_findings_add(&a->findings, &f);
+	free(msg);
+}
+
+struct walk_ctx {
+	pdg_audit *audit;
+	pdg_audit_source *src;
+};
+
+static void keep_artifact(pdg_audit *a, const struct pdg_artifact *art)
+{
+	if (a->nartifacts == a->cap_artifacts) {
+		a->cap_artifacts = a->cap_artifacts ? a->cap_artifacts * 2
+		                                    : 64;
+		a->artifacts = pdg_xrealloc(a->artifacts, a->cap_artifacts *
+		                            sizeof(*a->artifacts));
+	}
+	pdg_audit_artifact *k = &a->artifacts[a->nartifacts++];
+	memset(k, 0, sizeof(*k));
+	k->source = pdg_xstrdup(art->source);
+	k->path = pdg_xstrdup(art->path);
+	k->commit = art->commit ? pdg_xstrdup(art->commit) : NULL;
+	k->kind = art->kind;
+	k->size = art->size;
+	k->flags = art->flags;
+	if (art->flags & PDG_ARTIFACT_LFS_POINTER) {
+		k->lfs_oid = pdg_xstrdup(art->lfs_oid);
+		k->lfs_size = art->lfs_size;
+	}
+}
+
+static void progress(const pdg_audit *a, const pdg_audit_source *src,
+                     int done)
+{
+	if (!a->opts.progress)
+		return;
+	if (done)
+		fprintf(stderr, "\r\033[K");
+	else
+		fprintf(stderr, "\rpedigree: %s: %llu files", src->path,
+		        (unsigned long long)src->artifacts);
+	fflush(stderr);
+}
+
+static void run_plugins(pdg_audit *a, pdg_audit_source *src,
+                        struct pdg_artifact *art)
+{
+	for (size_t i = 0; i < a->nactive; i++) {
+		pdg_audit_plugin *ap = &a->active[i];
+		if (ap->init_failed ||
+		    !(ap->plugin->kinds & PDG_KIND_BIT(art->kind)))
+			continue;
+		pdg_emitter em = { a, ap->plugin, src->path, src->component };
+		pdg_error_clear();
+		if (ap->plugin->scan(ap->state, art, &em) < 0)
+			add_finding(a, src, PDG_FINDING_INPUT,
+			            PDG_SEVERITY_WARNING, "core.plugin-failed",
+			            art->path, art->commit, -1, NULL,
+			            "plugin %s could not read %s: %s",
+			            ap->plugin->name, art->path,
+			            pdg_error_last());
+	}
+}
+
+static int on_artifact(pdg_walk *w, struct pdg_artifact *art, void *payload)
+{
+	struct walk_ctx *c = payload;
+	pdg_audit *a = c->audit;
+	pdg_audit_source *src = c->src;
+	int rc;
+
+	src->artifacts++;
+	if (src->artifacts % PROGRESS_EVERY == 0)
+		progress(a, src, 0);
+	rc = pdg_classify(art);
+	if (rc < 0) {
+		add_finding(a, src, PDG_FINDING_INPUT, PDG_SEVERITY_WARNING,
+		            "source.unreadable", art->path, art->commit, -1,
+		            NULL, "%s", pdg_error_last());
+		return 0;
+	}
+	src->kind_counts[art->kind]++;
+	if (art->kind != PDG_KIND_OTHER ||
+	    (art->flags & PDG_ARTIFACT_LFS_POINTER))
+		keep_artifact(a, art);
+	if (art->flags & PDG_ARTIFACT_LFS_POINTER) {
+		/* The data lives on an LFS server; what we hold is a pointer.
+		 * Plugins would misread it, so they never see it. */
+		char props[160];
+		snprintf(props, sizeof(props),
+		         "{\"oid\":\"%s\",\"size\":%llu}", art->lfs_oid,
+		         (unsigned long long)art->lfs_size);
+		add_finding(a, src, PDG_FINDING_METADATA, PDG_SEVERITY_INFO,
+		            "source.lfs-pointer", art->path, art->commit, -1,
+		            props, "Git LFS pointer to %llu bytes (%s); the "
+		            "content is not in the repository",
+		            (unsigned long long)art->lfs_size, art->lfs_oid);
+		return 0;
+	}
+	run_plugins(a, src, art);
+	if (art->kind == PDG_KIND_ARCHIVE && !w->expand_exceeded) {
+		rc = pdg_source_archive_walk_artifact(w, art);
+		if (rc < 0)
+			add_finding(a, src, PDG_FINDING_INPUT,
+			            PDG_SEVERITY_WARNING, "source.archive-"
+			            "unreadable", art->path, art->commit, -1,
+			            NULL, "%s", pdg_error_last());
+	}
+	return 0;
+}
+
+static void on_problem(pdg_walk *w, const pdg_problem *p, void *payload)
+{
+	struct walk_ctx *c = payload;
+
+	(void)w;
+	add_finding(c->audit, c->src, PDG_FINDING_INPUT, p->severity,
+	            p->rule, p->path, p->commit, p->byte_offset, NULL, "%s",
+	            p->message);
+}
+
+int pdg_audit_add_path(pdg_audit *a, const char *path)
+{
+	pdg_source_type type;
+	int rc;
+
+	if (a->finished)
+		return pdg_error_set(PDG_ERROR, "audit already finished");
+	rc = pdg_source_detect(&type, path, a->opts.rev);
+	if (rc < 0)
+		return rc;
+	a->sources = pdg_xrealloc(a->sources,
+	                          (a->nsources + 1) * sizeof(*a->sources));
+	pdg_audit_source *src = &a->sources[a->nsources++];
+	memset(src, 0, sizeof(*src));
+	src->path = pdg_xstrdup(path);
+	src->type = type;
+	src->component = component_of(path);
+
+	struct walk_ctx ctx = { a, src };
+	pdg_source_cb cb = { on_artifact, on_problem, &ctx };
+	pdg_walk w;
+	memset(&w, 0, sizeof(w));
+	w.limits = &a->opts.limits;
+	w.cb = &cb;
+	w.source = src->path;
+	w.component = src->component;
+
+	switch (type) {
+	case PDG_SOURCE_DIR:
+		rc = pdg_source_dir_walk(&w, path);
+		break;
+	case PDG_SOURCE_GIT:
+		rc = pdg_source_git_walk(&w, path, a->opts.rev, &src->commit);
+		break;
+	case PDG_SOURCE_ARCHIVE:
+		rc = pdg_source_archive_walk_file(&w, path);
+		break;
+	default:
+		rc = pdg_source_file_walk(&w, path);
+		break;
+	}
+	progress(a, src, 1);
+	return rc < 0 ? rc : 0;
+}
+
+int pdg_audit_finish(pdg_audit *a)
+{
+	if (a->finished)
+		return 0;
+	const char *comp = a->nsources ? a->sources[0].component : "";
+	const char *srcp = a->nsources ? a->sources[0].path : NULL;
+	for (size_t i = 0; i < a->nactive; i++) {
+		pdg_audit_plugin *ap = &a->active[i];
+		if (ap->init_failed || !ap->plugin->finish)
+			continue;
+		pdg_emitter em = { a, ap->plugin, srcp, comp };
+		pdg_error_clear();
+		if (ap->plugin->finish(ap->state, &em) < 0 && a->nsources) {
+			add_finding(a, &a->sources[0], PDG_FINDING_INPUT,
+			            PDG_SEVERITY_WARNING, "core.plugin-failed",
+			            NULL, NULL, -1, NULL,
+			            "plugin %s failed to finish: %s",
+			            ap->plugin->name, pdg_error_last());
+		}
+	}
+	for (size_t i = 0; i < a->nactive; i++) {
+		pdg_audit_plugin *ap = &a->active[i];
+		if (ap->init_failed && a->nsources)
+			add_finding(a, &a->sources[0], PDG_FINDING_INPUT,
+			            PDG_SEVERITY_WARNING, "core.plugin-init",
+			            NULL, NULL, -1, NULL,
+			            "plugin %s did not start: %s",
+			            ap->plugin->name, ap->init_error);
+	}
+	pdg_findings_sort(&a->findings);
+	a->failed = 0;
+	if (!a->opts.no_fail)
+		for (size_t i = 0; i < a->findings.len; i++)
+			if (a->findings.items[i].severity >= a->opts.fail_on)
+				a->failed = 1;
+	a->finished = 1;
+	return 0;
+}
+
+int pdg_audit_failed(const pdg_audit *a)
+{
+	return a->failed;
+}
+
+size_t pdg_audit_finding_count(const pdg_audit *a)
+{
+	return a->findings.len;
+}
+
+const pdg_finding *pdg_audit_finding(const pdg_audit *a, size_t i)
+{
+	return i < a->findings.len ? &a->findings.items[i] : NULL;
+}
+
+void pdg_audit_free(pdg_audit *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nactive; i++) {
+		if (!a->active[i].init_failed && a->active[i].plugin->free)
+			a->active[i].plugin->free(a->active[i].state);
+		free(a->active[i].init_error);
+	}
+	free(a->active);
+	pdg_plugin_set_free(a->plugins);
+	for (size_t i = 0; i < a->nsources; i++) {
+		free(a->sources[i].path);
+		free(a->sources[i].commit);
+		free(a->sources[i].component);
+	}
+	free(a->sources);
+	for (size_t i = 0; i < a->nartifacts; i++) {
+		free(a->artifacts[i].source);
+		free(a->artifacts[i].path);
+		free(a->artifacts[i].commit);
+		free(a->artifacts[i].lfs_oid);
+	}
+	free(a->artifacts);
+	pdg_findings_clear(&a->findings);
+	free(a);
+}

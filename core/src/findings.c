@@ -1,0 +1,123 @@
+/* findings.c - owned copies of findings, and their canonical order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "error.h"
+#include "findings.h"
+#include "util.h"
+
+static char *dup_or_null(const char *s)
+{
+	return s ? pdg_xstrdup(s) : NULL;
+}
+
+int pdg_findings_add(pdg_findings *fs, const pdg_finding *f)
+{
+	if (!f->rule || !*f->rule || !f->message || !*f->message)
+		return pdg_error_set(PDG_EINVALID,
+		                     "finding without a rule or message");
+	if ((unsigned)f->kind >= PDG_FINDING_KIND_COUNT_ ||
+	    (unsigned)f->severity > PDG_SEVERITY_ERROR)
+		return pdg_error_set(PDG_EINVALID,
+		                     "finding '%s' has an unknown kind or "
+		                     "severity", f->rule);
+	if (!(f->confidence >= 0.0 && f->confidence <= 1.0))
+		return pdg_error_set(PDG_EINVALID,
+		                     "finding '%s': confidence outside 0..1",
+		                     f->rule);
+	if (f->properties) {
+		json_error_t jerr;
+		json_t *j = json_loads(f->properties, JSON_REJECT_DUPLICATES,
+		                       &jerr);
+		int ok = j && json_is_object(j);
+
+		json_decref(j);
+		if (!ok)
+			return pdg_error_set(PDG_EINVALID,
+			                     "finding '%s': properties are not "
+			                     "a JSON object", f->rule);
+	}
+	if (fs->len == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 64;
+		fs->items = pdg_xrealloc(fs->items,
+		                         fs->cap * sizeof(*fs->items));
+	}
+	pdg_finding *d = &fs->items[fs->len++];
+	*d = *f;
+	d->rule = pdg_xstrdup(f->rule);
+	d->message = pdg_xstrdup(f->message);
+	d->subject = dup_or_null(f->subject);
+	d->component = pdg_xstrdup(f->component ? f->component : "");
+	d->plugin = pdg_xstrdup(f->plugin ? f->plugin : "core");
+	d->source = dup_or_null(f->source);
+	d->path = dup_or_null(f->path);
+	d->commit = dup_or_null(f->commit);
+	d->properties = dup_or_null(f->properties);
+	if (d->line_end < d->line_start)
+		d->line_end = d->line_start;
+	return 0;
+}
+
+/* NULL sorts before any string so the order is total. */
+static int strcmp_null(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
+	return strcmp(a, b);
+}
+
+#define CMP_NUM(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } \
+	while (0)
+#define CMP_STR(x, y) do { int c_ = strcmp_null((x), (y)); \
+	if (c_) return c_; } while (0)
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+	const pdg_finding *a = pa, *b = pb;
+
+	CMP_STR(a->component, b->component);
+	CMP_NUM(b->severity, a->severity);      /* most severe first */
+	CMP_NUM(a->kind, b->kind);
+	CMP_STR(a->source, b->source);
+	CMP_STR(a->path, b->path);
+	CMP_NUM(a->line_start, b->line_start);
+	CMP_NUM(a->byte_offset, b->byte_offset);
+	CMP_STR(a->rule, b->rule);
+	CMP_STR(a->subject, b->subject);
+	CMP_STR(a->message, b->message);
+	CMP_STR(a->plugin, b->plugin);
+	CMP_STR(a->commit, b->commit);
+	CMP_STR(a->properties, b->properties);
+	return 0;
+}
+
+void pdg_findings_sort(pdg_findings *fs)
+{
+	if (fs->len > 1)
+		qsort(fs->items, fs->len, sizeof(*fs->items), finding_cmp);
+}
+
+void pdg_findings_clear(pdg_findings *fs)
+{
+	for (size_t i = 0; i < fs->len; i++) {
+		pdg_finding *f = &fs->items[i];
+		free((char *)f->rule);
+		free((char *)f->message);
+		free((char *)f->subject);
+		free((char *)f->component);
+		free((char *)f->plugin);
+		free((char *)f->source);
+		free((char *)f->path);
+		free((char *)f->commit);
+		free((char *)f->properties);
+	}
+	free(fs->items);
+	fs->items = NULL;
+	fs->len = fs->cap = 0;
+}

@@ -1,0 +1,23 @@
+/* findings.h - the audit's findings: owned copies, sorted for output. */
+#ifndef PDG_FINDINGS_H
+#define PDG_FINDINGS_H
+
+#include <stddef.h>
+
+#include "pedigree/pedigree.h"
+
+typedef struct pdg_findings {
+	pdg_finding *items;     /* every string owned by the store */
+	size_t len;
+	size_t cap;
+} pdg_findings;
+
+/** Copy f into the store.  Validates: rule and message required,
+ *  properties (when set) must be a JSON object.  0 or PDG_EINVALID. */
+int pdg_findings_add(pdg_findings *fs, const pdg_finding *f);
+/** Deterministic order: component, severity (most severe first), kind,
+ *  source, path, line, byte offset, rule, subject, message. */
+void pdg_findings_sort(pdg_findings *fs);
+void pdg_findings_clear(pdg_findings *fs);
+
+#endif

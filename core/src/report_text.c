@@ -1,0 +1,282 @@
+/* report_text.c - the report for people at a terminal.
+ *
+ * Layout (docs/report.md): a verdict line, findings grouped by component
+ * (the store is sorted by component then most severe first), then the
+ * artifacts each source held, by kind.  Input strings are printed with
+ * control characters, ill-formed UTF-8 and bidirectional overrides
+ * escaped, so a hostile file name cannot drive the terminal.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "report.h"
+#include "util.h"
+
+#define INDENT "         "     /* aligns with the kind column */
+
+static const char *const sev_color[] = {
+	[PDG_SEVERITY_INFO] = "\033[2m",
+	[PDG_SEVERITY_WARNING] = "\033[33m",
+	[PDG_SEVERITY_ERROR] = "\033[31m",
+};
+#define COLOR_RESET "\033[0m"
+#define COLOR_BOLD "\033[1m"
+#define COLOR_GREEN "\033[32m"
+
+static const char *const sev_label[] = {
+	[PDG_SEVERITY_INFO] = "INFO",
+	[PDG_SEVERITY_WARNING] = "WARNING",
+	[PDG_SEVERITY_ERROR] = "ERROR",
+};
+
+/* Code points a terminal may act on or that reorder text on screen:
+ * C1 controls, LRM/RLM, embeddings/overrides and isolates. */
+static int codepoint_unsafe(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static uint32_t utf8_decode(const unsigned char *p, size_t k)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	uint32_t cp = p[0] & lead_mask[k];
+
+	for (size_t i = 1; i < k; i++)
+		cp = (cp << 6) | (p[i] & 0x3f);
+	return cp;
+}
+
+/* Append s for display: printable UTF-8 as is, anything else escaped as
+ * \xNN (bytes) or \uNNNN (unsafe code points). */
+static void put_safe(pdg_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p);
+
+	while (n > 0) {
+		size_t k = pdg_utf8_seq_len(p, n);
+
+		if (k == 0 || (k == 1 && (p[0] < 0x20 || p[0] == 0x7f))) {
+			pdg_buf_printf(b, "\\x%02x", p[0]);
+			k = 1;
+		} else if (k > 1 && codepoint_unsafe(utf8_decode(p, k))) {
+			pdg_buf_printf(b, "\\u%04x",
+			               (unsigned)utf8_decode(p, k));
+		} else {
+			pdg_buf_put(b, p, k);
+		}
+		p += k;
+		n -= k;
+	}
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void put_colored(pdg_buf *b, int color, const char *code,
+                        const char *text)
+{
+	if (color)
+		pdg_buf_printf(b, "%s%s%s", code, text, COLOR_RESET);
+	else
+		pdg_buf_puts(b, text);
+}
+
+static void put_header(pdg_buf *b, const pdg_audit *a, int color)
+{
+	uint64_t files = 0;
+	size_t sev[PDG_SEVERITY_ERROR + 1] = { 0 };
+	size_t n = a->findings.len;
+
+	for (size_t i = 0; i < a->nsources; i++)
+		files += a->sources[i].artifacts;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)a->findings.items[i].severity <=
+		    PDG_SEVERITY_ERROR)
+			sev[a->findings.items[i].severity]++;
+	pdg_buf_puts(b, "pedigree " PDG_VERSION ": ");
+	put_colored(b, color, a->failed ? COLOR_BOLD "\033[31m"
+	                                : COLOR_BOLD COLOR_GREEN,
+	            a->failed ? "FAIL" : "PASS");
+	pdg_buf_printf(b, "  %zu %s, %llu %s, %zu %s", a->nsources,
+	               plural(a->nsources, "source", "sources"),
+	               (unsigned long long)files,
+	               plural(files, "file", "files"),
+	               n, plural(n, "finding", "findings"));
+	pdg_buf_printf(b, " (%zu %s, %zu %s, %zu info)\n",
+	               sev[PDG_SEVERITY_ERROR],
+	               plural(sev[PDG_SEVERITY_ERROR], "error", "errors"),
+	               sev[PDG_SEVERITY_WARNING],
+	               plural(sev[PDG_SEVERITY_WARNING], "warning",
+	                      "warnings"),
+	               sev[PDG_SEVERITY_INFO]);
+	for (size_t i = 0; i < a->nactive; i++) {
+		const pdg_audit_plugin *p = &a->active[i];
+
+		if (!p->init_failed)
+			continue;
+		pdg_buf_puts(b, "note: plugin ");
+		put_safe(b, p->plugin ? p->plugin->name : "?");
+		pdg_buf_puts(b, " did not start: ");
+		put_safe(b, p->init_error ? p->init_error : "init failed");
+		pdg_buf_puts(b, "\n");
+	}
+}
+
+static void put_commit(pdg_buf *b, const char *commit)
+{
+	char short_id[8];
+
+	snprintf(short_id, sizeof(short_id), "%s", commit);
+	put_safe(b, short_id);
+}
+
+/* path:3, path:3-5, path@1024, or the source when there is no path;
+ * then "(in SOURCE, commit abcdef0)" as far as it helps. */
+static void put_evidence(pdg_buf *b, const pdg_finding *f, int many_src)
+{
+	int in_src = many_src && f->path && f->source;
+
+	pdg_buf_puts(b, INDENT);
+	if (f->path) {
+		put_safe(b, f->path);
+		if (f->line_start > 0 && f->line_end > f->line_start)
+			pdg_buf_printf(b, ":%u-%u", (unsigned)f->line_start,
+			               (unsigned)f->line_end);
+		else if (f->line_start > 0)
+			pdg_buf_printf(b, ":%u", (unsigned)f->line_start);
+		else if (f->byte_offset >= 0)
+			pdg_buf_printf(b, "@%lld",
+			               (long long)f->byte_offset);
+	} else {
+		put_safe(b, f->source ? f->source : "(no source)");
+	}
+	if (in_src || f->commit) {
+		pdg_buf_puts(b, " (");
+		if (in_src) {
+			pdg_buf_puts(b, "in ");
+			put_safe(b, f->source);
+		}
+		if (in_src && f->commit)
+			pdg_buf_puts(b, ", ");
+		if (f->commit) {
+			pdg_buf_puts(b, "commit ");
+			put_commit(b, f->commit);
+		}
+		pdg_buf_puts(b, ")");
+	}
+	pdg_buf_puts(b, "\n");
+}
+
+static void put_finding(pdg_buf *b, const pdg_finding *f, int color,
+                        int many_src)
+{
+	unsigned s = (unsigned)f->severity <= PDG_SEVERITY_ERROR
+	             ? (unsigned)f->severity : PDG_SEVERITY_ERROR;
+	const char *label = sev_label[s];
+
+	put_colored(b, color, sev_color[s], label);
+	pdg_buf_printf(b, "%*s", (int)(9 - strlen(label)), "");
+	pdg_buf_puts(b, pdg_finding_kind_name(f->kind));
+	pdg_buf_puts(b, "  ");
+	put_safe(b, f->rule);
+	pdg_buf_puts(b, "  ");
+	put_safe(b, f->message);
+	pdg_buf_puts(b, "\n");
+	put_evidence(b, f, many_src);
+	if (f->subject) {
+		pdg_buf_puts(b, INDENT "subject: ");
+		put_safe(b, f->subject);
+		pdg_buf_puts(b, "\n");
+	}
+}
+
+static void put_heading(pdg_buf *b, const char *title, int color)
+{
+	pdg_buf_puts(b, "\n");
+	if (color)
+		pdg_buf_puts(b, COLOR_BOLD);
+	pdg_buf_puts(b, "== ");
+	put_safe(b, title && *title ? title : "(no component)");
+	pdg_buf_puts(b, " ==");
+	if (color)
+		pdg_buf_puts(b, COLOR_RESET);
+	pdg_buf_puts(b, "\n");
+}
+
+static void put_findings(pdg_buf *b, const pdg_audit *a, int color)
+{
+	const char *cur = NULL;
+	int many_src = a->nsources > 1;
+
+	if (a->findings.len == 0) {
+		pdg_buf_puts(b, "\nNo findings.\n");
+		return;
+	}
+	for (size_t i = 0; i < a->findings.len; i++) {
+		const pdg_finding *f = &a->findings.items[i];
+		const char *comp = f->component ? f->component : "";
+
+		if (!cur || strcmp(cur, comp) != 0) {
+			put_heading(b, comp, color);
+			cur = comp;
+		}
+		put_finding(b, f, color, many_src);
+	}
+}
+
+static void put_source(pdg_buf *b, const pdg_audit_source *s)
+{
+	int first = 1;
+
+	put_safe(b, s->path);
+	pdg_buf_printf(b, "  %s", pdg_source_type_name(s->type));
+	if (s->commit) {
+		pdg_buf_puts(b, " ");
+		put_commit(b, s->commit);
+	}
+	if (s->component && *s->component) {
+		pdg_buf_puts(b, ", component ");
+		put_safe(b, s->component);
+	}
+	pdg_buf_printf(b, ", %llu %s\n", (unsigned long long)s->artifacts,
+	               plural(s->artifacts, "file", "files"));
+	/* Known kinds first, "other" last: it is the least interesting. */
+	for (unsigned k = 1; k <= PDG_KIND_COUNT_; k++) {
+		unsigned kind = k % PDG_KIND_COUNT_;
+
+		if (!s->kind_counts[kind])
+			continue;
+		pdg_buf_printf(b, "%s%s %llu", first ? "  " : ", ",
+		               pdg_artifact_kind_name((pdg_artifact_kind)kind),
+		               (unsigned long long)s->kind_counts[kind]);
+		first = 0;
+	}
+	if (!first)
+		pdg_buf_puts(b, "\n");
+}
+
+int pdg_report_write_text(const pdg_audit *a, FILE *out, int color)
+{
+	pdg_buf b = PDG_BUF_INIT;
+
+	put_header(&b, a, color);
+	put_findings(&b, a, color);
+	if (a->nsources > 0) {
+		/* Not "== ... ==": a component may be called that. */
+		pdg_buf_puts(&b, "\n-- artifacts by source --\n");
+		for (size_t i = 0; i < a->nsources; i++)
+			put_source(&b, &a->sources[i]);
+	}
+	size_t wrote = fwrite(b.ptr, 1, b.len, out);
+	int ok = wrote == b.len && fflush(out) == 0 && !ferror(out);
+
+	pdg_buf_free(&b);
+	return ok ? 0 : pdg_error_set(PDG_EIO, "report: write failed");
+}
