@@ -20,7 +20,8 @@ static const char *const cmd = "licenses";
 
 static void usage(FILE *f)
 {
-	fputs("usage: pedigree licenses [ID] [--format text|json] [--kb PATH]\n"
+	fputs("usage: pedigree licenses [ID] [--format text|json] "
+	      "[--kb PATH]\n"
 	      "                         [--verbose] [--help]\n"
 	      "\n"
 	      "Without ID, list the licences and terms pedigree knows: id,\n"
@@ -33,16 +34,17 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  --format FORMAT  text (default) or json\n"
-	      "  --kb PATH        read the knowledge base from a YAML file or a\n"
-	      "                   directory of *.yaml instead of the built-in\n"
-	      "                   one (see docs/knowledge-base.md)\n"
-	      "  -v, --verbose    also show the signature phrases used to\n"
-	      "                   recognise the document\n"
+	      "  --kb PATH        read the knowledge base from a YAML file\n"
+	      "                   or a directory of *.yaml instead of the\n"
+	      "                   built-in one (docs/knowledge-base.md)\n"
+	      "  -v, --verbose    also show the signature phrases used\n"
+	      "                   to recognise the document\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
-	      "Exit status: 0 on success; 2 on usage errors, an unknown ID or\n"
-	      "a knowledge base that fails validation (the message names the\n"
-	      "file and line); 3 when the output cannot be written.\n", f);
+	      "Exit status: 0 on success; 2 on usage errors, an unknown\n"
+	      "ID or a knowledge base that fails validation (the message\n"
+	      "names the file and line); 3 when the output cannot be\n"
+	      "written.\n", f);
 }
 
 /* "--opt VALUE" or "--opt=VALUE"; advances *i past what it used.

@@ -37,7 +37,7 @@ static pdg_artifact_kind host_artifact_kind(const pdg_artifact *a)
 
 static uint64_t host_artifact_size(const pdg_artifact *a)
 {
-	return a->size;
+	return pdg_artifact_size((struct pdg_artifact *)a);
 }
 
 static uint32_t host_artifact_flags(const pdg_artifact *a)
@@ -262,7 +262,7 @@ struct walk_ctx {
 	pdg_audit_source *src;
 };
 
-static void keep_artifact(pdg_audit *a, const struct pdg_artifact *art)
+static void keep_artifact(pdg_audit *a, struct pdg_artifact *art)
 {
 	if (a->nartifacts == a->cap_artifacts) {
 		a->cap_artifacts = a->cap_artifacts ? a->cap_artifacts * 2
@@ -276,7 +276,7 @@ static void keep_artifact(pdg_audit *a, const struct pdg_artifact *art)
 	k->path = pdg_xstrdup(art->path);
 	k->commit = art->commit ? pdg_xstrdup(art->commit) : NULL;
 	k->kind = art->kind;
-	k->size = art->size;
+	k->size = pdg_artifact_size(art);
 	k->flags = art->flags;
 	if (art->flags & PDG_ARTIFACT_LFS_POINTER) {
 		k->lfs_oid = pdg_xstrdup(art->lfs_oid);

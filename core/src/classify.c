@@ -251,7 +251,7 @@ static int is_safetensors(const uint8_t *d, size_t n, uint64_t size)
 	if (n < 9)
 		return 0;
 	uint64_t hlen = le64(d);
-	return hlen >= 2 && hlen <= size - 8 && d[8] == '{';
+	return size >= 10 && hlen >= 2 && hlen <= size - 8 && d[8] == '{';
 }
 
 static pdg_artifact_kind sniff_kind(const char *path, pdg_artifact_kind kind,
@@ -340,23 +340,28 @@ int pdg_classify(struct pdg_artifact *a)
 	size_t n;
 
 	a->kind = kind;
+	if (!sniff && kind == PDG_KIND_OTHER)
+		return 0;       /* no size lookup either: see source_git.c */
+	/* 0 is also "unknown" (streamed zip members): sniff those too. */
+	uint64_t size = pdg_artifact_size(a);
 	/* Licence files and cards can be LFS pointers too, rarely; the
-	 * small ones are cheap to check, so check every small candidate
-	 * whose kind matters. */
-	if (!sniff && kind != PDG_KIND_OTHER && a->size <= LFS_POINTER_MAX)
+	 * small ones are cheap to check. */
+	if (!sniff && size && size <= LFS_POINTER_MAX)
 		sniff = 1;
-	if (!sniff || a->size == 0)
+	if (!sniff)
 		return 0;
-	size_t want = a->size <= LFS_POINTER_MAX ? LFS_POINTER_MAX
-	                                         : SNIFF_BYTES;
+	size_t want = size && size <= LFS_POINTER_MAX ? LFS_POINTER_MAX
+	                                              : SNIFF_BYTES;
 	int rc = pdg_artifact_head(a, want, &d, &n);
 	if (rc < 0)
 		return rc;
-	if (a->size <= LFS_POINTER_MAX &&
+	if (n == 0)
+		return 0;
+	if (n <= LFS_POINTER_MAX && (!size || size <= LFS_POINTER_MAX) &&
 	    pdg_lfs_pointer_parse(d, n, a->lfs_oid, &a->lfs_size)) {
 		a->flags |= PDG_ARTIFACT_LFS_POINTER;
 		return 0;
 	}
-	a->kind = sniff_kind(a->path, kind, d, n, a->size);
+	a->kind = sniff_kind(a->path, kind, d, n, size ? size : n);
 	return 0;
 }

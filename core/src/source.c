@@ -37,8 +37,8 @@ static int repo_kind(const char *path)
 	int kind = 0;
 
 	git_libgit2_init();
-	if (git_repository_open_ext(&repo, path,
-	                            GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+	if (!git_repository_open_ext(&repo, path,
+	                             GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
 		kind = git_repository_is_bare(repo) ? 1 : 2;
 		git_repository_free(repo);
 	}
@@ -131,9 +131,8 @@ int pdg_source_detect(pdg_source_type *out, const char *path,
 		return pdg_error_set(PDG_EINVALID,
 			"%s: not a regular file or directory "
 			"(FIFOs, sockets and devices are not read)", path);
-	if (rev)
-		return pdg_error_set(PDG_EINVALID,
-			"%s: --rev given but not a git repository", path);
+	/* A revision names a commit of repositories; an archive or a file
+	 * given next to one is read as it is. */
 	return detect_file(out, path);
 }
 

@@ -148,8 +148,14 @@ static la_int64_t cb_skip(struct archive *ar, void *ctx, la_int64_t req)
 	(void)ar;
 	if (req <= 0)
 		return 0;
-	if (in->fd >= 0 && in->off + (uint64_t)req > in->size)
-		req = in->off < in->size ? (la_int64_t)(in->size - in->off) : 0;
+	if (in->fd >= 0) {
+		uint64_t left = in->off < in->size ? in->size - in->off : 0;
+
+		if ((uint64_t)req > left)
+			req = (la_int64_t)left;
+	}
+	if (in->off > INT64_MAX - (uint64_t)req)
+		return 0;
 	in->off += (uint64_t)req;
 	return req;
 }
@@ -165,7 +171,8 @@ static la_int64_t cb_seek(struct archive *ar, void *ctx, la_int64_t off,
 		base = (int64_t)in->off;
 	else if (whence == SEEK_END)
 		base = (int64_t)in->size;
-	if (base + off < 0)
+	/* Offsets come from archive headers: never trust them to add up. */
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return ARCHIVE_FATAL;
 	in->off = (uint64_t)(base + off);
 	return (la_int64_t)in->off;
@@ -235,9 +242,10 @@ static void member_path(arc_walk *aw, const char *name)
 static void report_link(arc_walk *aw, const char *target, int hard)
 {
 	int escapes = name_unsafe(target);
+	pdg_severity sev = escapes ? PDG_SEVERITY_WARNING : PDG_SEVERITY_INFO;
 
-	pdg_walk_problem(aw->w, aw->path.ptr, aw->commit, "source.archive-link",
-		escapes ? PDG_SEVERITY_WARNING : PDG_SEVERITY_INFO, -1,
+	pdg_walk_problem(aw->w, aw->path.ptr, aw->commit,
+		"source.archive-link", sev, -1,
 		"%s: %s link to '%s'%s; not followed", aw->path.ptr,
 		hard ? "hard" : "symbolic", target,
 		escapes ? " (outside the archive)" : "");
@@ -277,8 +285,8 @@ static int emit_member(arc_walk *aw, struct archive_entry *e)
 }
 
 /* 1 when libarchive's own skip of unread data costs no decompression:
- * members stored raw in an uncompressed stream (the skipped bytes still
- * show in archive_filter_bytes). */
+ * members stored raw in an uncompressed stream, where a skip is a seek
+ * (or, nested, a forward read the outer archive accounts for). */
 static int skip_is_cheap(arc_walk *aw)
 {
 	return archive_filter_code(aw->ar, 0) == ARCHIVE_FILTER_NONE
@@ -394,7 +402,7 @@ static int visit_entry(arc_walk *aw, struct archive_entry *e)
 static int next_entry(arc_walk *aw)
 {
 	struct archive_entry *e;
-	int r, rc;
+	int r, rc, fmt;
 
 	r = archive_read_next_header(aw->ar, &e);
 	if (r == ARCHIVE_EOF)
@@ -407,8 +415,8 @@ static int next_entry(arc_walk *aw)
 	account(aw, 0);
 	if (aw->w->expand_exceeded)
 		return 1;
-	if (!aw->seekable && (archive_format(aw->ar)
-	                      & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_7ZIP) {
+	fmt = archive_format(aw->ar) & ARCHIVE_FORMAT_BASE_MASK;
+	if (!aw->seekable && fmt == ARCHIVE_FORMAT_7ZIP) {
 		/* Its headers are at the end and its data must be sought
 		 * back to: only possible while the member fits max_read. */
 		pdg_walk_problem(aw->w, aw->display, aw->commit,

@@ -264,12 +264,13 @@ static int check_hf_unique(const pdg_kb *kb)
 			continue;
 		const struct kb_item *a = refs[i - 1].item, *b = refs[i].item;
 		const struct kb_item *l = later(a, b), *f = l == a ? b : a;
+		const char *tag = l == a ? refs[i - 1].tag : refs[i].tag;
 		rc = pdg_error_set(PDG_EINVALID, "%s:%u: entry '%s': %s '%s' "
 		                   "is already used by entry '%s' (%s:%u)",
 		                   l->file, l->line, l->e.id,
 		                   refs[i].is_name ? "hf_names value"
 		                                   : "hf_tags value",
-		                   refs[i].tag, f->e.id, f->file, f->line);
+		                   tag, f->e.id, f->file, f->line);
 	}
 	free(refs);
 	return rc;
@@ -285,12 +286,11 @@ static int check_use_policies(const pdg_kb *kb)
 			continue;
 		p = pdg_kb_find(kb, it->e.use_policy);
 		if (!p || p->kind != PDG_KB_USE_POLICY)
-			return pdg_error_set(PDG_EINVALID, "%s:%u: entry '%s': "
-			                     "use_policy '%s' is not a "
-			                     "use-policy entry of the knowledge "
-			                     "base", it->file,
-			                     it->use_policy_line, it->e.id,
-			                     it->e.use_policy);
+			return pdg_error_set(PDG_EINVALID,
+				"%s:%u: entry '%s': use_policy '%s' is not a "
+				"use-policy entry of the knowledge base",
+				it->file, it->use_policy_line, it->e.id,
+				it->e.use_policy);
 	}
 	return 0;
 }
@@ -303,7 +303,8 @@ static int finish(pdg_kb *kb, const char *what)
 		                     "entries", what);
 	qsort(kb->items, kb->n, sizeof(*kb->items), cmp_item);
 	for (size_t i = 1; i < kb->n; i++) {
-		const struct kb_item *a = &kb->items[i - 1], *b = &kb->items[i];
+		const struct kb_item *a = &kb->items[i - 1];
+		const struct kb_item *b = &kb->items[i];
 
 		if (cmp_item(a, b) != 0)
 			continue;

@@ -340,18 +340,21 @@ typedef int (*pair_fn)(struct ectx *x, const pdg_kb_node *key,
 static int each_pair(struct ectx *x, const pdg_kb_node *map,
                      const char *what, pair_fn fn, void *item)
 {
+	const char *sep = what ? ": " : "";
+
+	what = what ? what : "";
 	for (const pdg_kb_node *k = map->first; k; k = k->next->next) {
 		const pdg_kb_node *v = k->next;
 
 		if (k->type != PDG_KB_NODE_SCALAR)
-			return fail(x, PDG_EINVALID, k->line, "%s: keys must "
-			            "be plain names", what);
+			return fail(x, PDG_EINVALID, k->line, "%s%skeys must "
+			            "be plain names", what, sep);
 		for (const pdg_kb_node *p = map->first; p != k;
 		     p = p->next->next)
 			if (strcmp(p->str, k->str) == 0)
-				return fail(x, PDG_EINVALID, k->line, "%s: "
+				return fail(x, PDG_EINVALID, k->line, "%s%s"
 				            "field '%s' given twice", what,
-				            k->str);
+				            sep, k->str);
 		int rc = fn(x, k, v, item);
 		if (rc)
 			return rc;
@@ -412,8 +415,8 @@ static int get_limits(struct ectx *x, const pdg_kb_node *n)
 	for (const pdg_kb_node *c = n->first; c; c = c->next, i++) {
 		memset(&v[i], 0, sizeof(v[i]));
 		if (c->type != PDG_KB_NODE_MAP)
-			return fail(x, PDG_EINVALID, c->line, "each limit must "
-			            "be a mapping with what and text");
+			return fail(x, PDG_EINVALID, c->line, "each limit "
+			            "must be a mapping with what and text");
 		int rc = each_pair(x, c, "limits", limit_pair, &v[i]);
 		if (rc)
 			return rc;
@@ -623,7 +626,7 @@ int pdg_kb_entry_from_node(pdg_kb_entry *out, unsigned *use_policy_line,
 	out->outputs = PDG_KB_OUTPUTS_UNRESTRICTED;
 	rc = read_id(&x, root);
 	if (!rc)
-		rc = each_pair(&x, root, "entry", entry_pair, NULL);
+		rc = each_pair(&x, root, NULL, entry_pair, NULL);
 	if (!rc)
 		rc = check_required(&x, root);
 	return rc;

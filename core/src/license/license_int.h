@@ -176,6 +176,10 @@ static inline const char *lic_db_entry_id(const pdg_license_db *db,
 /** Entry holding id (any of its ids), or -1. */
 long lic_db_find_entry(const pdg_license_db *db, const char *id);
 
+/** Clauses of an already tokenised text (clauses.c). */
+int lic_clauses_extract(pdg_license_clause **out, size_t *n,
+                        const lic_text *t);
+
 /** Document kind from an id alone (AUP, usage policy...). */
 pdg_license_doc lic_doc_from_id(const char *id);
 
