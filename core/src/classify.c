@@ -6,6 +6,7 @@
  * pickle, or anything) or where Git LFS commonly leaves a pointer file in
  * place of the data (weights, archives, datasets).
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,18 +58,18 @@ static const struct ext_rule ext_rules[] = {
 };
 
 /* Extensions that are always text we have no detector for: never sniffed,
- * so source trees cost nothing beyond their listing. */
+ * so source trees cost nothing beyond their listing.  Sorted (bsearch). */
 static const char *const text_exts[] = {
-	".py", ".c", ".h", ".cc", ".cpp", ".hpp", ".cu", ".cuh", ".rs",
-	".go", ".java", ".js", ".ts", ".tsx", ".jsx", ".sh", ".bash",
-	".rb", ".pl", ".lua", ".swift", ".kt", ".scala", ".r", ".jl",
-	".m", ".mm", ".cs", ".php", ".sql", ".html", ".htm", ".css",
-	".scss", ".xml", ".yaml", ".yml", ".toml", ".ini", ".cfg",
-	".conf", ".txt", ".md", ".markdown", ".rst", ".adoc", ".tex",
-	".ipynb", ".gitignore", ".gitattributes", ".editorconfig",
-	".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico",
-	".lock", ".mod", ".sum", ".cmake", ".mk", ".in", ".am", ".ac",
-	".diff", ".patch", ".log", ".proto", ".pyi", ".pyx", ".pxd",
+	".ac", ".adoc", ".am", ".bash", ".c", ".cc", ".cfg", ".cmake",
+	".conf", ".cpp", ".cs", ".css", ".cu", ".cuh", ".diff",
+	".editorconfig", ".gif", ".gitattributes", ".gitignore", ".go", ".h",
+	".hpp", ".htm", ".html", ".ico", ".in", ".ini", ".ipynb", ".java",
+	".jl", ".jpeg", ".jpg", ".js", ".jsx", ".kt", ".lock", ".log",
+	".lua", ".m", ".markdown", ".md", ".mk", ".mm", ".mod", ".patch",
+	".php", ".pl", ".png", ".proto", ".pxd", ".py", ".pyi", ".pyx", ".r",
+	".rb", ".rs", ".rst", ".scala", ".scss", ".sh", ".sql", ".sum",
+	".svg", ".swift", ".tex", ".toml", ".ts", ".tsx", ".txt", ".webp",
+	".xml", ".yaml", ".yml",
 };
 
 /* Tokenizer and config files are known by exact base name. */
@@ -124,6 +125,25 @@ static const char *extension(const char *base)
 	return (dot && dot != base) ? dot : NULL;
 }
 
+static int cmp_str(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+static int is_text_ext(const char *ext)
+{
+	return bsearch(ext, text_exts, sizeof(text_exts) / sizeof(*text_exts),
+	               sizeof(*text_exts), cmp_str) != NULL;
+}
+
+/* Suffix test on an already lower-cased name. */
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
 static int is_license_name(const char *lower)
 {
 	int marked = 0;
@@ -143,9 +163,8 @@ static int is_license_name(const char *lower)
 			return 1;
 	/* LICENSE-MODEL, LICENSE.Apache-2.0: an "extension" that is really
 	 * a suffix of the name, not a file type we know as code. */
-	for (size_t i = 0; i < sizeof(text_exts) / sizeof(*text_exts); i++)
-		if (strcmp(ext, text_exts[i]) == 0)
-			return 0;
+	if (is_text_ext(ext))
+		return 0;
 	return strlen(ext) > 5 || strchr(ext, '-') ||
 	       strncmp(lower, "license", 7) == 0 ||
 	       strncmp(lower, "licence", 7) == 0;
@@ -153,9 +172,18 @@ static int is_license_name(const char *lower)
 
 pdg_artifact_kind pdg_classify_name(const char *path, int *needs_sniff)
 {
-	char *lower = pdg_ascii_lower(base_of(path));
+	const char *base = base_of(path);
+	size_t n = strlen(base);
+	char stack[256];
+	/* This runs once per file of every tree: no allocation for the
+	 * names that fit on the stack. */
+	char *lower = n < sizeof(stack) ? stack : pdg_xmalloc(n + 1);
 	pdg_artifact_kind kind = PDG_KIND_OTHER;
 	int sniff = 0;
+
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)base[i]);
+	const char *ext = extension(lower);
 
 	if (in_list(lower, card_names,
 	            sizeof(card_names) / sizeof(*card_names))) {
@@ -164,12 +192,21 @@ pdg_artifact_kind pdg_classify_name(const char *path, int *needs_sniff)
 	}
 	if (in_list(lower, tokenizer_names,
 	            sizeof(tokenizer_names) / sizeof(*tokenizer_names)) ||
-	    pdg_ends_with_ci(lower, ".tiktoken")) {
+	    ends_with(lower, n, ".tiktoken")) {
 		kind = PDG_KIND_TOKENIZER;
 		goto done;
 	}
+	if (ext && is_text_ext(ext)) {
+		/* The common case: source code and docs.  Only document
+		 * types can be licence files (LICENSE.md, not license.py). */
+		if (in_list(ext, license_exts, sizeof(license_exts) /
+		                               sizeof(*license_exts)) &&
+		    is_license_name(lower))
+			kind = PDG_KIND_LICENSE;
+		goto done;
+	}
 	for (size_t i = 0; i < sizeof(ext_rules) / sizeof(*ext_rules); i++) {
-		if (pdg_ends_with_ci(lower, ext_rules[i].suffix)) {
+		if (ends_with(lower, n, ext_rules[i].suffix)) {
 			kind = ext_rules[i].kind;
 			sniff = ext_rules[i].sniff;
 			goto done;
@@ -179,27 +216,22 @@ pdg_artifact_kind pdg_classify_name(const char *path, int *needs_sniff)
 		kind = PDG_KIND_LICENSE;
 		goto done;
 	}
-	if (pdg_ends_with_ci(lower, ".json")) {
+	if (ext && strcmp(ext, ".json") == 0) {
 		/* config.json, generation_config.json, adapter_config.json;
 		 * any other JSON may be a dataset shard. */
-		if (pdg_ends_with_ci(lower, "config.json") ||
+		if (ends_with(lower, n, "config.json") ||
 		    strcmp(lower, "params.json") == 0)
 			kind = PDG_KIND_CONFIG;
 		else
 			kind = PDG_KIND_DATASET;
 		goto done;
 	}
-	const char *ext = extension(lower);
-	if (!ext) {
-		sniff = 1;      /* Makefile or a weight file without a name */
-		goto done;
-	}
+	/* No extension (a weight file without a name?) or one we do not
+	 * know: let the content decide. */
 	sniff = 1;
-	for (size_t i = 0; i < sizeof(text_exts) / sizeof(*text_exts); i++)
-		if (strcmp(ext, text_exts[i]) == 0)
-			sniff = 0;
 done:
-	free(lower);
+	if (lower != stack)
+		free(lower);
 	if (needs_sniff)
 		*needs_sniff = sniff;
 	return kind;

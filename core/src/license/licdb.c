@@ -212,6 +212,7 @@ int lic_db_init(pdg_license_db *db, const uint8_t *data, size_t len)
 	struct layout l;
 	int rc;
 
+	memset(&l, 0, sizeof(l));
 	memset(db, 0, sizeof(*db));
 	if (((uintptr_t)data & 7u) != 0)
 		return bad("misaligned");

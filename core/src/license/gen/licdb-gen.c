@@ -35,6 +35,7 @@
 
 #include <xxhash.h>
 
+#include "error.h"
 #include "license/license_int.h"
 #include "util.h"
 
