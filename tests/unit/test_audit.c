@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <git2.h>
+#include <jansson.h>
 
 #include "audit.h"
 
@@ -74,13 +75,13 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/repo", tmpdir);
 	assert_int_equal(git_repository_init(&repo, path, 0), 0);
 	const char *const first[] = {
-		"LICENSE", "first licence text\n",
+		"LICENSE", "SPDX-License-Identifier: MIT\n",
 		"config.json", "{\"model_type\": \"qwen2\"}\n",
 		NULL,
 	};
 	commit_files(repo, first, "first");
 	const char *const second[] = {
-		"LICENSE", "second licence text, longer than before\n",
+		"LICENSE", "SPDX-License-Identifier: Apache-2.0\n",
 		"model.safetensors", lfs_ptr,
 		NULL,
 	};
@@ -139,9 +140,9 @@ static void revisions_without_checkout(void **state)
 	const pdg_audit_artifact *l2 = find_artifact(head, "LICENSE");
 	assert_non_null(l1);
 	assert_non_null(l2);
-	assert_int_equal(l1->size, strlen("first licence text\n"));
+	assert_int_equal(l1->size, strlen("SPDX-License-Identifier: MIT\n"));
 	assert_int_equal(l2->size,
-	                 strlen("second licence text, longer than before\n"));
+	                 strlen("SPDX-License-Identifier: Apache-2.0\n"));
 	assert_string_equal(l2->commit, head->sources[0].commit);
 	/* the weights arrived in the second commit only */
 	assert_null(find_artifact(first, "model.safetensors"));
@@ -245,6 +246,67 @@ static void findings_sorted(void **state)
 	pdg_findings_clear(&fs);
 }
 
+/* The licence the CLI reports for LICENSE at `rev`, via the JSON report;
+ * the commit it read goes to commit_out. */
+static char *cli_license_at(const char *rev, char commit_out[41])
+{
+	const char *exe = getenv("PEDIGREE");
+	char cmd[2048], report[512], repo[512];
+	json_error_t jerr;
+	char *found = NULL;
+
+	assert_non_null(exe);
+	snprintf(repo, sizeof(repo), "%s/repo", tmpdir);
+	snprintf(report, sizeof(report), "%s/report-%s.json", tmpdir, rev);
+	for (char *p = report + strlen(tmpdir); *p; p++)
+		if (*p == '~')
+			*p = '_';
+	snprintf(cmd, sizeof(cmd), "'%s' audit --rev '%s' --format json "
+	         "-o '%s' '%s'", exe, rev, report, repo);
+	assert_int_equal(system(cmd), 0);
+	json_t *r = json_load_file(report, 0, &jerr);
+	assert_non_null(r);
+	const char *c = json_string_value(json_object_get(
+		json_array_get(json_object_get(r, "sources"), 0), "commit"));
+	assert_non_null(c);
+	snprintf(commit_out, 41, "%s", c);
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(r, "findings"), i, f) {
+		json_t *ev = json_object_get(f, "evidence");
+		const char *path = json_string_value(json_object_get(ev,
+		                                                     "path"));
+		const char *rule = json_string_value(json_object_get(f,
+		                                                     "rule"));
+		if (path && strcmp(path, "LICENSE") == 0 &&
+		    strcmp(rule, "license.detected") == 0) {
+			assert_string_equal(json_string_value(json_object_get(
+				ev, "commit")), c);
+			found = strdup(json_string_value(json_object_get(
+				f, "subject")));
+		}
+	}
+	json_decref(r);
+	return found;
+}
+
+static void cli_rev_shows_old_license(void **state)
+{
+	char c1[41], c2[41];
+	(void)state;
+
+	setenv("PEDIGREE_PLUGIN_PATH", "", 1);
+	char *old = cli_license_at("HEAD~1", c1);
+	char *now = cli_license_at("HEAD", c2);
+	assert_string_not_equal(c1, c2);
+	assert_non_null(old);
+	assert_non_null(now);
+	assert_string_equal(old, "MIT");
+	assert_string_equal(now, "Apache-2.0");
+	free(old);
+	free(now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +315,7 @@ int main(void)
 		cmocka_unit_test(unknown_revision),
 		cmocka_unit_test(verdict_follows_fail_on),
 		cmocka_unit_test(findings_sorted),
+		cmocka_unit_test(cli_rev_shows_old_license),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

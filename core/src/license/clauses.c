@@ -521,7 +521,9 @@ static char *sentence_text(const lic_text *t, size_t s, size_t e)
 	if (b.len && (unsigned char)b.ptr[b.len - 1] >= 0xc0)
 		b.len--;
 	b.ptr[b.len] = '\0';
-	return b.ptr;
+	char *valid = pdg_license_utf8_copy(b.ptr, b.len);
+	pdg_buf_free(&b);
+	return valid;
 }
 
 static int already(const pdg_license_clause *cl, size_t n,
@@ -583,8 +585,8 @@ static void scan_sentence(const lic_text *t, size_t s, size_t e,
 		cl->has_number = cap.has_number;
 		cl->number = cap.number;
 		if (cap.value_len)
-			cl->value = pdg_xstrndup(t->src + cap.value_off,
-			                         cap.value_len);
+			cl->value = pdg_license_utf8_copy(
+				t->src + cap.value_off, cap.value_len);
 		cl->line = t->tok[cap.first].line;
 		cl->text = sentence_text(t, s, e);
 	}

@@ -158,11 +158,24 @@ void pdg_license_result_free(pdg_license_result *r);
  *  matcher compares (for tests and for `--debug`).  0 or <0. */
 int pdg_license_normalize(char **out, const char *text, size_t len);
 
+/** A copy of s[0..n) that is valid UTF-8 (invalid bytes and NULs become
+ *  U+FFFD), for JSON output. */
+char *pdg_license_utf8_copy(const char *s, size_t n);
+
 /** Locate the licence part of a model card: the `extra_gated_prompt`
  *  value, else a Markdown section whose heading names a licence.
  *  1 (found, [*start, *end) set), 0 (none). */
 int pdg_license_card_section(size_t *start, size_t *end, const char *text,
                              size_t len);
+
+/* JSON (jansson objects, new references), the same for every caller.
+ * Reals are rounded to 4 decimals. */
+struct json_t;
+struct json_t *pdg_license_result_json(const pdg_license_result *r);
+struct json_t *pdg_license_match_json(const pdg_license_match *m);
+struct json_t *pdg_license_clause_json(const pdg_license_clause *c);
+/** "license", "use-policy", "terms". */
+const char *pdg_license_doc_name(pdg_license_doc d);
 
 /* ------------------------------------------------------------------ */
 /* Database                                                           */

@@ -976,6 +976,26 @@ void lic_text_free(lic_text *t)
 	memset(t, 0, sizeof(*t));
 }
 
+char *pdg_license_utf8_copy(const char *s, size_t n)
+{
+	pdg_buf b = PDG_BUF_INIT;
+	size_t i = 0;
+
+	pdg_buf_puts(&b, "");
+	while (i < n) {
+		uint32_t cp;
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i,
+		                       &cp);
+
+		if (cp == 0xfffd || cp == 0)
+			pdg_buf_puts(&b, "\xef\xbf\xbd");
+		else
+			pdg_buf_put(&b, s + i, k);
+		i += k;
+	}
+	return b.ptr;
+}
+
 int pdg_license_normalize(char **out, const char *text, size_t len)
 {
 	lic_text t;

@@ -396,6 +396,11 @@ static void find_inclusions(struct entry *es, size_t n,
 
 			if (a == b || !c || sharing_ids(A, B))
 				continue;
+			if (verbose > 1 && a < b &&
+			    2.0 * c / (double)(A->n + B->n) >= 0.90)
+				fprintf(stderr, "near: %s %s %.4f\n",
+				        A->ids[0], B->ids[0],
+				        2.0 * c / (double)(A->n + B->n));
 			if ((double)c / (double)B->n < INCLUDE_CONTAINMENT ||
 			    (double)B->n > INCLUDE_RATIO * (double)A->n ||
 			    A->n - c < INCLUDE_MIN_OWN)
@@ -728,7 +733,7 @@ int main(int argc, char **argv)
 		return embed(argv[2], argv[3]);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0) {
-			verbose = 1;
+			verbose++;
 		} else if (strcmp(argv[i], "--max-per-license") == 0 &&
 		           i + 1 < argc) {
 			char *end;
