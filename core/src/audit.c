@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "classify.h"
+#include "consistency.h"
 #include "error.h"
 #include "util.h"
 
@@ -447,6 +448,17 @@ int pdg_audit_finish(pdg_audit *a)
 			            NULL, NULL, -1, NULL,
 			            "plugin %s did not start: %s",
 			            ap->plugin->name, ap->init_error);
+	}
+	for (size_t i = 0; i < a->nsources; i++) {
+		int dup = 0;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(a->sources[j].component,
+			            a->sources[i].component))
+				dup = 1;
+		if (!dup)
+			pdg_consistency_check(&a->findings,
+			                      a->sources[i].component,
+			                      a->sources[i].path);
 	}
 	pdg_findings_sort(&a->findings);
 	a->failed = 0;
