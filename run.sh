@@ -5,6 +5,7 @@
 #   ./run.sh test    install what is missing, build twice (-Werror, and
 #                    ASan+UBSan) and run the whole test suite in each
 #   ./run.sh build   install what is missing and build into build/
+#   ./run.sh fuzz [SECONDS]  run each libFuzzer target SECONDS (600)
 #
 # Packages are installed with apt-get when missing (as root, or via sudo).
 set -euo pipefail
@@ -77,6 +78,35 @@ print(f"tests: {ok} passed, {bad} failed, {skip} skipped")
 PY
 }
 
+# fuzz [SECONDS]: build the libFuzzer targets (clang, ASan+UBSan) into
+# build-fuzz and run each for SECONDS (default 15) on its generated seed
+# corpus; what it learns is kept in build-fuzz/corpus for the next run.
+fuzz() {
+	local secs=${1:-15} rc=0 t
+	local targets=(fuzz_pickle fuzz_classify fuzz_archive)
+	CC=clang setup build-fuzz -Dwerror=true -Dfuzz=true -Dtests=false \
+		-Db_lundef=false -Db_sanitize=address,undefined \
+		-Dc_args=-fsanitize=fuzzer-no-link
+	ninja -C build-fuzz "${targets[@]/#/tests/fuzz/}" >&2
+	rm -rf build-fuzz/seeds
+	tests/fuzz/make-seeds.sh build-fuzz/seeds
+	for t in "${targets[@]}"; do
+		log "fuzz $t (${secs}s)"
+		mkdir -p "build-fuzz/corpus/$t"
+		if "build-fuzz/tests/fuzz/$t" -max_total_time="$secs" \
+			-timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix="build-fuzz/crash-$t-" \
+			"build-fuzz/corpus/$t" "build-fuzz/seeds/$t" \
+			>"build-fuzz/$t.log" 2>&1; then
+			grep '^Done' "build-fuzz/$t.log" >&2 || true
+		else
+			tail -n 40 "build-fuzz/$t.log" >&2
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 cmd_test() {
 	build
 	local rc=0
@@ -89,6 +119,8 @@ cmd_test() {
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C build-asan --print-errorlogs || rc=1
+	log "fuzzing (libFuzzer, 15 s per target)"
+	fuzz 15 || rc=1
 	summary build build-asan
 	return $rc
 }
@@ -97,5 +129,6 @@ case "${1:-}" in
 demo) cmd_demo ;;
 test) cmd_test ;;
 build) build ;;
-*) echo "usage: ./run.sh demo|test|build" >&2; exit 2 ;;
+fuzz) install_missing; fuzz "${2:-600}" ;;
+*) echo "usage: ./run.sh demo|test|build|fuzz [SECONDS]" >&2; exit 2 ;;
 esac

@@ -26,12 +26,13 @@ static void usage(FILE *f)
 	      "                         [--threshold X] [--no-kb] [--help]\n"
 	      "                         FILE...\n"
 	      "\n"
-	      "Identify the licence (or terms) in each text file: the SPDX id\n"
-	      "or LicenseRef-, a confidence from 0 to 1, the lines it spans,\n"
-	      "and typed clauses (non-commercial, user thresholds, output\n"
-	      "use, naming and attribution duties...).  Several licences in\n"
-	      "one file are all reported; a text that matches nothing well\n"
-	      "enough is LicenseRef-unknown with its nearest candidates.\n"
+	      "Identify the licence (or terms) in each text file: the SPDX\n"
+	      "id or LicenseRef-, a confidence from 0 to 1, the lines it\n"
+	      "spans, and typed clauses (non-commercial, user thresholds,\n"
+	      "output use, naming and attribution duties...).  Several\n"
+	      "licences in one file are all reported; a text that matches\n"
+	      "nothing well enough is LicenseRef-unknown with its nearest\n"
+	      "candidates.\n"
 	      "SPDX-License-Identifier lines and model-card `license:` tags\n"
 	      "are reported, and a disagreement with the text is flagged.\n"
 	      "\n"
@@ -148,8 +149,8 @@ static void write_text(FILE *f, const char *path,
 	for (size_t i = 0; i < r->n_clauses; i++) {
 		const pdg_license_clause *c = &r->clauses[i];
 
-		fprintf(f, "  clause %s (line %u)", pdg_clause_type_name(c->type),
-		        (unsigned)c->line);
+		fprintf(f, "  clause %s (line %u)",
+		        pdg_clause_type_name(c->type), (unsigned)c->line);
 		if (c->has_number)
 			fprintf(f, " number %llu",
 			        (unsigned long long)c->number);
@@ -248,7 +249,8 @@ int pdg_cmd_identify(int argc, char **argv)
 	if (o.db_path) {
 		rc = pdg_license_db_open(&db, o.db_path);
 		if (rc < 0)
-			return pdg_cli_usage_error(cmd, "%s", pdg_error_last());
+			return pdg_cli_usage_error(cmd, "%s",
+			                           pdg_error_last());
 		lo.db = db;
 	}
 	/* The knowledge base only adds signatures and document kinds; the

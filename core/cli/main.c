@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	  "list the knowledge base, or show what one licence obliges" },
 	{ "plugins", pdg_cmd_plugins,
 	  "list detector plugins and why any failed to load" },
+	{ "scan-data", pdg_cmd_scan_data,
+	  "find records other models generated in training data" },
 };
 
 static void usage(FILE *f)

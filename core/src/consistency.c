@@ -186,7 +186,8 @@ void pdg_consistency_check(pdg_findings *fs, const char *component,
 	if (pdg_kb_load_default(&kb) < 0)
 		kb = NULL;
 	collect(&cs, &n, fs, component, kb);
-	qsort(cs, n, sizeof(*cs), claim_cmp);
+	if (n > 1)      /* qsort(NULL, 0, ...) is undefined */
+		qsort(cs, n, sizeof(*cs), claim_cmp);
 	for (size_t i = 0; i < n; i++) {
 		int seen = 0;
 		for (size_t j = 0; j < i; j++)

@@ -129,7 +129,8 @@ static int heading_level(const char *p, const char *le)
 static int names_licence(const char *p, const char *le)
 {
 	for (; p < le; p++)
-		if (prefix_ci(p, le, "licen") || prefix_ci(p, le, "terms of use"))
+		if (prefix_ci(p, le, "licen") ||
+		    prefix_ci(p, le, "terms of use"))
 			return 1;
 	return 0;
 }

@@ -37,36 +37,39 @@ struct rule {
 
 static const struct rule rules[] = {
 	/* non-commercial */
-	{ PDG_CLAUSE_NON_COMMERCIAL, "non commercial|commercially",
-	  "commercial* or|and non ; non commercial* or|and commercial* ; "
-	  "commercial* or|and noncommercial* ; noncommercial* or|and "
-	  "commercial*" },
+	{ PDG_CLAUSE_NON_COMMERCIAL, "non commercial",
+	  "commercial* ~2 non|noncommercial* ; non commercial* ~2 "
+	  "commercial* ; this alternative is allowed" },
 	{ PDG_CLAUSE_NON_COMMERCIAL, "noncommercial*",
-	  "commercial* or|and noncommercial* ; noncommercial* or|and "
-	  "commercial* ; commercial* or|and non" },
+	  "commercial* ~2 non|noncommercial* ; noncommercial* ~2 "
+	  "commercial* ; this alternative is allowed" },
 	{ PDG_CLAUSE_NON_COMMERCIAL,
-	  "not|never|no|nor ~5 commercial ~1 purpose*|use|uses|usage|"
-	  "advantage|gain|exploitation|product*|service*|application*|"
+	  "not|never|no|nor ~5 commercial purpose*|use|uses|usage|advantage|"
+	  "gain|exploitation|product|products|service|services|application*|"
 	  "activit*|deployment*|distribution|manner|setting*|environment*|"
-	  "benefit|venture*|offering*",
+	  "venture*|offering*",
 	  "not limited|restricted to ; whether or not ; not restrict*|limit*|"
-	  "prohibit*|prevent* ; commercial* or|and non|noncommercial*" },
+	  "prohibit*|prevent* ; commercial* ~2 non|noncommercial*" },
 	{ PDG_CLAUSE_NON_COMMERCIAL, "not|never|nor ~5 commercially",
 	  "not limited|restricted to ; whether or not ; not restrict*|limit*|"
 	  "prohibit*|prevent*" },
 	{ PDG_CLAUSE_NON_COMMERCIAL,
 	  "commercial use|uses|usage|purpose*|exploitation ~4 prohibited|"
-	  "forbidden|excluded|not",
-	  "whether or not ; not limited|restricted to" },
+	  "forbidden|excluded", "not limited|restricted to" },
+	{ PDG_CLAUSE_NON_COMMERCIAL,
+	  "commercial use|uses|usage|purpose*|exploitation ~3 is|are not "
+	  "permitted|allowed|authorized|granted", NULL },
 	{ PDG_CLAUSE_NON_COMMERCIAL, "非 商 业|業", NULL },
-	{ PDG_CLAUSE_NON_COMMERCIAL, "不|禁 得|止 ~6 商 业|業", NULL },
+	{ PDG_CLAUSE_NON_COMMERCIAL,
+	  "不|禁 得|止 ~6 商 业|業 用|使|目|性", NULL },
 
 	/* research only */
 	{ PDG_CLAUSE_RESEARCH_ONLY,
 	  "research|academic|evaluation ~2 purpose|purposes|use|uses|usage "
 	  "~1 only", NULL },
 	{ PDG_CLAUSE_RESEARCH_ONLY,
-	  "only|solely|exclusively|strictly ~5 research|academic", "not only" },
+	  "only|solely|exclusively|strictly ~5 research|academic",
+	  "not only" },
 	{ PDG_CLAUSE_RESEARCH_ONLY, "仅|只|僅 ~4 研 究|究", NULL },
 
 	/* user thresholds */
@@ -82,8 +85,8 @@ static const struct rule rules[] = {
 	/* outputs used to improve other models */
 	{ PDG_CLAUSE_OUTPUT_TRAINING,
 	  "not|prohibited|never|nor ~12 output|outputs|results ~12 improve|"
-	  "train|training|develop|enhance|create ~8 other|another|any|third "
-	  "~6 model|models|llm|llms|ai", NULL },
+	  "train|training|develop|enhance|create|distil* ~8 other|another|"
+	  "any|third|competing ~6 model|models|llm|llms|ai", NULL },
 	{ PDG_CLAUSE_OUTPUT_TRAINING,
 	  "output|outputs ~10 not|cannot ~4 used ~8 train|training|improve|"
 	  "develop|enhance ~8 model|models|llm|llms", NULL },
@@ -91,10 +94,17 @@ static const struct rule rules[] = {
 	/* no competing models */
 	{ PDG_CLAUSE_NO_COMPETING,
 	  "develop|build|train|create|improve ~8 model|models|product*|"
-	  "service*|ai ~4 compete|competes|competing|competitive", NULL },
+	  "service*|ai ~4 compete|competes|competing|competitive",
+	  "may|can develop|design|build|create|market ; free to develop|"
+	  "design|build|create|market" },
 	{ PDG_CLAUSE_NO_COMPETING,
-	  "not|prohibited|never|nor ~15 competing|competitive ~3 model|models|"
-	  "product*|service*", NULL },
+	  "develop|build|train|create|improve|distil* ~6 competing|"
+	  "competitive ~2 model|models|product*|service*",
+	  "may|can develop|design|build|create|market ; free to develop|"
+	  "design|build|create|market" },
+	{ PDG_CLAUSE_NO_COMPETING,
+	  "not|prohibited|never|nor ~20 competing|competitive ~3 model|"
+	  "models|product*|service*", NULL },
 
 	/* naming of derivatives */
 	{ PDG_CLAUSE_DERIVATIVE_NAMING,
@@ -118,7 +128,8 @@ static const struct rule rules[] = {
 	  "use ~1 restrictions ~12 include|included|enforceable|impose|"
 	  "imposed|pass|passed|bind|binding", NULL },
 	{ PDG_CLAUSE_USE_RESTRICTIONS,
-	  "acceptable use policy|policies ~12 incorporated|incorporate", NULL },
+	  "acceptable use policy|policies ~12 incorporated|incorporate",
+	  NULL },
 	{ PDG_CLAUSE_USE_RESTRICTIONS,
 	  "must|shall ~6 require|ensure|oblige|bind ~8 user|users|recipient*|"
 	  "licensee*|third|downstream|anyone ~10 comply|adhere|abide|bound "
@@ -129,8 +140,8 @@ static const struct rule rules[] = {
 
 	/* share-alike */
 	{ PDG_CLAUSE_SHARE_ALIKE, "share alike|sharealike", NULL },
-	{ PDG_CLAUSE_SHARE_ALIKE, "under ~1 same|identical license|terms ~2 as",
-	  NULL },
+	{ PDG_CLAUSE_SHARE_ALIKE,
+	  "under ~1 same|identical license|terms ~2 as", NULL },
 	{ PDG_CLAUSE_SHARE_ALIKE,
 	  "licensed ~10 under the terms of this license", NULL },
 };
@@ -145,7 +156,8 @@ static const char *const type_names[PDG_CLAUSE_TYPE_COUNT_] = {
 
 const char *pdg_clause_type_name(pdg_clause_type t)
 {
-	return (unsigned)t < PDG_CLAUSE_TYPE_COUNT_ ? type_names[t] : "unknown";
+	return (unsigned)t < PDG_CLAUSE_TYPE_COUNT_ ? type_names[t] :
+	       "unknown";
 }
 
 /* ------------------------------------------------------------------ */
@@ -159,6 +171,9 @@ struct elem {
 	size_t n_alts;
 	char *alts[MAX_ALTS];
 	uint8_t prefix[MAX_ALTS];
+	uint16_t len[MAX_ALTS];
+	uint64_t hash[MAX_ALTS];    /* of whole-word alternatives: tokens
+	                               compare by hash, not by string */
 };
 
 struct pattern {
@@ -175,6 +190,18 @@ struct compiled {
 static struct compiled compiled[N_RULES];
 static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
 
+/* Which rules can start at a token: whole words by hash (sorted for
+ * bsearch), and masks of the rules that start otherwise. */
+_Static_assert(N_RULES <= 64, "rule masks are 64 bits");
+struct first_word {
+	uint64_t hash;
+	uint64_t rules;
+};
+static struct first_word first_words[N_RULES * MAX_ALTS];
+static size_t n_first_words;
+static uint64_t prefix_first;  /* first element has prefix alternatives */
+static uint64_t other_first;   /* first element is a number or a quote */
+
 static void set_alts(struct elem *el, const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
@@ -189,6 +216,8 @@ static void set_alts(struct elem *el, const char *s, size_t n)
 			len--;
 		el->alts[el->n_alts] = pdg_xstrndup(p, len);
 		el->prefix[el->n_alts] = (uint8_t)pre;
+		el->len[el->n_alts] = (uint16_t)len;
+		el->hash[el->n_alts] = lic_hash_token(p, len);
 		el->n_alts++;
 		p = bar ? bar + 1 : end;
 	}
@@ -225,6 +254,41 @@ static void compile_pattern(struct pattern *pt, const char *s, size_t len)
 	}
 }
 
+static int word_match(const struct elem *el, const lic_text *t, size_t i);
+
+static int first_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct first_word *)a)->hash;
+	uint64_t y = ((const struct first_word *)b)->hash;
+
+	return (x > y) - (x < y);
+}
+
+static void index_first(size_t r, const struct elem *el)
+{
+	if (el->kind != E_WORD) {
+		other_first |= 1ull << r;
+		return;
+	}
+	for (size_t a = 0; a < el->n_alts; a++) {
+		size_t k;
+
+		if (el->prefix[a]) {
+			prefix_first |= 1ull << r;
+			continue;
+		}
+		for (k = 0; k < n_first_words; k++)
+			if (first_words[k].hash == el->hash[a])
+				break;
+		if (k == n_first_words) {
+			first_words[k].hash = el->hash[a];
+			first_words[k].rules = 0;
+			n_first_words++;
+		}
+		first_words[k].rules |= 1ull << r;
+	}
+}
+
 static void compile_all(void)
 {
 	for (size_t i = 0; i < N_RULES; i++) {
@@ -240,7 +304,30 @@ static void compile_all(void)
 			compile_pattern(&c->unless[c->n_unless++], u, n);
 			u = sep ? sep + 3 : NULL;
 		}
+		if (c->pat.n)
+			index_first(i, &c->pat.e[0]);
 	}
+	qsort(first_words, n_first_words, sizeof(*first_words), first_cmp);
+}
+
+/* Rules whose first element may match token i. */
+static uint64_t rules_at(const lic_text *t, size_t i)
+{
+	struct first_word key, *hit;
+	uint64_t m = other_first;
+
+	key.hash = t->hash[i];
+	hit = bsearch(&key, first_words, n_first_words, sizeof(key),
+	              first_cmp);
+	if (hit)
+		m |= hit->rules;
+	for (uint64_t p = prefix_first; p; p &= p - 1) {
+		size_t r = (size_t)__builtin_ctzll(p);
+
+		if (word_match(&compiled[r].pat.e[0], t, i))
+			m |= 1ull << r;
+	}
+	return m;
 }
 
 static void free_pattern(struct pattern *pt)
@@ -275,16 +362,20 @@ struct ctx {
 	struct capture cap;
 };
 
-static int word_match(const struct elem *el, const char *tok, size_t len)
+/* Does token i match element el? */
+static int word_match(const struct elem *el, const lic_text *t, size_t i)
 {
-	for (size_t i = 0; i < el->n_alts; i++) {
-		size_t n = strlen(el->alts[i]);
+	uint64_t h = t->hash[i];
 
-		if (el->prefix[i] ? (len >= n && memcmp(tok, el->alts[i], n)
-		                     == 0)
-		                  : (len == n && memcmp(tok, el->alts[i], n)
-		                     == 0))
+	for (size_t a = 0; a < el->n_alts; a++) {
+		if (!el->prefix[a]) {
+			if (el->hash[a] == h)
+				return 1;
+		} else if (t->tok[i].len >= el->len[a] &&
+		           memcmp(lic_tok_str(t, i), el->alts[a],
+		                  el->len[a]) == 0) {
 			return 1;
+		}
 	}
 	return 0;
 }
@@ -293,6 +384,7 @@ static const struct multiplier {
 	const char *word;
 	uint64_t value;
 } multipliers[] = {
+	/* (a number is rare: a linear search is fine) */
 	{ "thousand", 1000ull }, { "k", 1000ull },
 	{ "million", 1000000ull }, { "millions", 1000000ull },
 	{ "m", 1000000ull }, { "mn", 1000000ull }, { "mm", 1000000ull },
@@ -427,7 +519,7 @@ static size_t quote_at(struct ctx *c, const struct elem *el, size_t i)
 	close = quote_close(t, t->tok[i].off, kind);
 	if (!close)
 		return 0;
-	if (el->n_alts && !word_match(el, lic_tok_str(t, i), t->tok[i].len))
+	if (el->n_alts && !word_match(el, t, i))
 		return 0;
 	while (j < c->end && t->tok[j].off < close)
 		j++;
@@ -460,8 +552,7 @@ static int match_at(struct ctx *c, const struct pattern *pt, size_t ei,
 				return 1;
 		return 0;
 	case E_WORD:
-		return i < c->end &&
-		       word_match(el, lic_tok_str(c->t, i), c->t->tok[i].len) &&
+		return i < c->end && word_match(el, c->t, i) &&
 		       match_at(c, pt, ei + 1, i + 1);
 	case E_NUM:
 		if (i >= c->end || !(used = number_at(c, i, &num)))
@@ -479,10 +570,15 @@ static int match_at(struct ctx *c, const struct pattern *pt, size_t ei,
 	return 0;
 }
 
-/* First match of pt in the sentence [s, e); 1 if found. */
-static int search(struct ctx *c, const struct pattern *pt, size_t s)
+/* First match of pt in the sentence [s, e); 1 if found.  With starts
+ * (bit r of starts[i - s] set when rule r may start at token i), only
+ * those positions are tried. */
+static int search(struct ctx *c, const struct pattern *pt, size_t s,
+                  const uint64_t *starts, uint64_t bit)
 {
 	for (size_t i = s; i < c->end; i++) {
+		if (starts && !(starts[i - s] & bit))
+			continue;
 		memset(&c->cap, 0, sizeof(c->cap));
 		if (match_at(c, pt, 0, i)) {
 			c->cap.first = i;
@@ -531,7 +627,8 @@ static int already(const pdg_license_clause *cl, size_t n,
                    const char *src)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (cl[i].type != type || cl[i].has_number != cap->has_number ||
+		if (cl[i].type != type ||
+		    cl[i].has_number != cap->has_number ||
 		    (cap->has_number && cl[i].number != cap->number))
 			continue;
 		if (!cap->value_len && !cl[i].value)
@@ -558,21 +655,25 @@ static void scan_sentence(const lic_text *t, size_t s, size_t e,
 {
 	struct ctx c;
 	int seen[PDG_CLAUSE_TYPE_COUNT_] = { 0 };
+	uint64_t starts[MAX_SENTENCE], any = 0;
 
 	c.t = t;
 	c.end = e;
+	for (size_t i = s; i < e; i++)
+		any |= starts[i - s] = rules_at(t, i);
 	for (size_t r = 0; r < N_RULES && *n < MAX_CLAUSES; r++) {
 		const struct compiled *cp = &compiled[r];
 		struct capture cap;
 		int cancel = 0;
 
-		if (seen[rules[r].type] || !search(&c, &cp->pat, s))
+		if (seen[rules[r].type] || !(any & (1ull << r)) ||
+		    !search(&c, &cp->pat, s, starts, 1ull << r))
 			continue;
 		cap = c.cap;
 		if (!plausible(rules[r].type, &cap))
 			continue;
 		for (size_t u = 0; u < cp->n_unless && !cancel; u++)
-			cancel = search(&c, &cp->unless[u], s);
+			cancel = search(&c, &cp->unless[u], s, NULL, 0);
 		if (cancel)
 			continue;
 		seen[rules[r].type] = 1;

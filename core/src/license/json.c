@@ -55,7 +55,8 @@ struct json_t *pdg_license_match_json(const pdg_license_match *m)
 		json_t *a = json_array();
 
 		for (size_t j = 0; j < m->n_equivalent; j++)
-			json_array_append_new(a, json_string(m->equivalent[j]));
+			json_array_append_new(a,
+			                      json_string(m->equivalent[j]));
 		json_object_set_new(o, "equivalent", a);
 	}
 	if (m->part_of)
@@ -66,6 +67,7 @@ struct json_t *pdg_license_match_json(const pdg_license_match *m)
 	json_object_set_new(o, "score", num(m->score));
 	json_object_set_new(o, "dice", num(m->dice));
 	json_object_set_new(o, "containment", num(m->containment));
+	json_object_set_new(o, "precision", num(m->precision));
 	json_object_set_new(o, "confidence", num(m->confidence));
 	json_object_set_new(o, "line_start", json_integer(m->line_start));
 	json_object_set_new(o, "line_end", json_integer(m->line_end));
@@ -80,7 +82,8 @@ struct json_t *pdg_license_result_json(const pdg_license_result *r)
 	json_object_set_new(o, "confidence", num(r->confidence));
 	a = json_array();
 	for (size_t i = 0; i < r->n_matches; i++)
-		json_array_append_new(a, pdg_license_match_json(&r->matches[i]));
+		json_array_append_new(a,
+		                      pdg_license_match_json(&r->matches[i]));
 	json_object_set_new(o, "matches", a);
 	if (r->n_candidates) {
 		a = json_array();
@@ -99,7 +102,8 @@ struct json_t *pdg_license_result_json(const pdg_license_result *r)
 	}
 	a = json_array();
 	for (size_t i = 0; i < r->n_clauses; i++)
-		json_array_append_new(a, pdg_license_clause_json(&r->clauses[i]));
+		json_array_append_new(a,
+		                      pdg_license_clause_json(&r->clauses[i]));
 	json_object_set_new(o, "clauses", a);
 	if (r->spdx_identifier) {
 		json_t *s = json_object();

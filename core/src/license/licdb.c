@@ -354,6 +354,11 @@ void pdg_license_db_free(pdg_license_db *db)
 	free(db);
 }
 
+int pdg_license_db_current(const pdg_license_db *db)
+{
+	return db && db->hdr->fingerprint == lic_norm_fingerprint();
+}
+
 size_t pdg_license_db_count(const pdg_license_db *db)
 {
 	return db ? db->hdr->n_entries : 0;

@@ -61,6 +61,10 @@ static inline const char *lic_tok_str(const lic_text *t, size_t i)
 	return t->pool + t->tok[i].str;
 }
 
+/** A hash of what the normaliser makes of a sample exercising every rule:
+ *  a database built by a different normaliser has a different one. */
+uint64_t lic_norm_fingerprint(void);
+
 /** Hash of one normalised token and of the n-gram starting at hashes[0]
  *  (count tokens, normally LIC_NGRAM). */
 uint64_t lic_hash_token(const char *s, size_t len);
@@ -102,13 +106,13 @@ typedef struct lic_db_header {
 	uint32_t strings_size;
 	uint32_t max_kept;
 	uint64_t checksum;      /* XXH3-64 of everything after the header */
-	uint8_t reserved[8];
+	uint64_t fingerprint;   /* lic_norm_fingerprint() of the generator */
 } lic_db_header;
 
 typedef struct lic_db_entry {
 	uint32_t ids_first;     /* index into idrefs; first is preferred */
 	uint16_t n_ids;
-	uint8_t shift;          /* keeps n-grams with (h & ((1<<shift)-1))==0 */
+	uint8_t shift;          /* keeps n-grams with `shift` low bits 0 */
 	uint8_t kind;           /* LIC_DB_KIND_* */
 	uint32_t children_first;/* index into children */
 	uint16_t n_children;    /* texts this one includes */

@@ -260,7 +260,7 @@ static void measure(struct query *q, uint32_t e, int own, size_t from,
  * with the sampling rate. */
 static int locate(struct query *q, uint32_t e, int own, struct span *out)
 {
-	size_t gap = (size_t)32 << q->db->entries[e].shift;
+	size_t gap = (size_t)64 << q->db->entries[e].shift;
 	size_t best_first = 0, best_last = 0, first = 0, last = 0;
 	uint32_t best = 0, count = 0, gen = ++q->stamp_gen;
 	int open = 0;
@@ -414,6 +414,7 @@ static void add_children(struct query *q, pdg_license_result *r,
 		fill_entry(m, db, c, o);
 		m->part_of = pdg_xstrdup(lic_db_entry_id(db, e, 0));
 		m->score = m->containment = cs.c;
+		m->precision = cs.precision;
 		m->confidence = fmin(cs.c, cs.cw);
 		set_span(m, &q->t, cs.first, last_token(q, cs.last));
 	}
@@ -449,9 +450,13 @@ static int text_round(struct query *q, pdg_license_result *r,
 		need = need < 8 ? need : 8;
 		if (sp.c < threshold || sp.cw < threshold || sp.hits < need)
 			continue;
+		/* A near-exact copy is what it is, however close another
+		 * text is; otherwise a close runner-up is doubt. */
 		conf = fmin(sp.c, sp.cw) * (0.8 + 0.2 * sp.precision);
 		margin = s->score - runner_up(q, s->e);
-		if (margin < 0.01)
+		if (sp.c >= 0.99 && sp.precision >= 0.98)
+			;
+		else if (margin < 0.01)
 			conf *= 0.8;
 		else if (margin < 0.03)
 			conf *= 0.9;
@@ -466,6 +471,7 @@ static int text_round(struct query *q, pdg_license_result *r,
 			m->score = s->score;
 			m->dice = s->d;
 			m->containment = sp.c;
+			m->precision = sp.precision;
 			m->confidence = conf > 1 ? 1 : conf;
 			set_span(m, &q->t, sp.first, last_token(q, sp.last));
 			add_children(q, r, s->e, &sp, o);
@@ -789,19 +795,19 @@ static void conclude(pdg_license_result *r, const lic_text *t,
 		pdg_buf_puts(&b, m->id);
 		conf = fmin(conf, m->confidence);
 	}
-	if (declared) {
+	if (declared && detected)
+		r->disagreement = disagrees(db, ids, n_ids, r);
+	if (declared && !r->disagreement) {
+		/* Agreed, or nothing in the text to check it against. */
 		r->license = pdg_xstrdup(declared);
-		if (detected) {
-			r->disagreement = disagrees(db, ids, n_ids, r);
-			r->confidence = r->disagreement ? 0.5 :
-			                fmax(conf, 0.95);
-		} else {
-			r->confidence = 0.9;
-		}
+		r->confidence = detected ? fmax(conf, 0.95) : 0.9;
 		pdg_buf_free(&b);
 	} else if (detected) {
+		/* A licence text outweighs a contradicting declaration
+		 * (which may be about something else: the licence of the
+		 * licence text itself); the doubt shows in the confidence. */
 		r->license = b.ptr;
-		r->confidence = conf;
+		r->confidence = r->disagreement ? conf * 0.8 : conf;
 	} else {
 		pdg_buf_free(&b);
 		r->license = pdg_xstrdup(PDG_LICENSE_UNKNOWN);

@@ -463,7 +463,8 @@ static const char *list_marker(const char *p, const char *end)
 		for (;;) {
 			int d = 0;
 
-			while (q < end && is_digit((unsigned char)*q) && d < 4) {
+			while (q < end && is_digit((unsigned char)*q) &&
+			       d < 4) {
 				q++;
 				d++;
 			}
@@ -532,19 +533,117 @@ static int is_copyright_sign(const char *p, const char *end)
 	        (unsigned char)p[1] == 0xa9);
 }
 
+static int is_abbrev(const char *p, const char *dot)
+{
+	static const char *const abbr[] = { "inc", "ltd", "co", "corp",
+	                                    "llc", "no", "st", "jr" };
+
+	/* An initial: "A. Person". */
+	if (dot - p >= 1 && dot[-1] >= 'A' && dot[-1] <= 'Z' &&
+	    (dot - p == 1 || !is_alpha((unsigned char)dot[-2])))
+		return 1;
+	for (size_t i = 0; i < sizeof(abbr) / sizeof(abbr[0]); i++) {
+		size_t n = strlen(abbr[i]);
+
+		const char *w = dot - n;
+
+		if ((size_t)(dot - p) >= n && prefix_ci(w, dot, abbr[i]) &&
+		    (w == p || !is_alpha((unsigned char)w[-1])))
+			return 1;
+	}
+	return 0;
+}
+
+/* Words that continue a copyright statement in lower case. */
+static int statement_word(const char *w, size_t n)
+{
+	static const char *const words[] = { "by", "and", "of", "the",
+		"for", "its", "their", "contributors", "authors", "c", "or",
+		"copyright", "portions",
+		"affiliates", "others", "all", "rights", "reserved", "et",
+		"al",
+		"respective", "owners", "inc", "ltd", "llc", "gmbh", "corp",
+		"project", "projects", "team", "developers", "community",
+		"foundation", "organization", "university", "labs", "group",
+		"software", "company", "holders", "holder", "owner" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && prefix_ci(w, w + n, words[i]))
+			return 1;
+	return 0;
+}
+
+/* Where a copyright statement that shares its line with text ends: after
+ * "reserved.", after the first sentence, or before the capitalised word
+ * that starts the text ("Copyright 2001 by D. K. Any use of..."). */
+static const char *statement_end(const char *p, const char *after,
+                                  const char *end)
+{
+	const char *lim = end - p > 300 ? p + 300 : end, *q, *prev_cap = NULL;
+
+	if ((q = find_ci(p, lim, "reserved.")))
+		return q + 9;
+	for (q = after + 3; q + 2 < lim; q++)
+		if (*q == '.' && q[1] == ' ' && q[2] >= 'A' && q[2] <= 'Z' &&
+		    !is_abbrev(p, q))
+			return q + 1;
+	for (q = after; q < lim;) {
+		const char *w;
+
+		while (q < lim && !is_alpha((unsigned char)*q)) {
+			const char *close = NULL;
+
+			/* Placeholders: "<year>", "[name of owner]". */
+			if (*q == '<' || *q == '[')
+				close = memchr(q, *q == '<' ? '>' : ']',
+				               (size_t)(lim - q));
+			q = close ? close + 1 : q + 1;
+		}
+		w = q;
+		while (q < lim && is_alpha((unsigned char)*q))
+			q++;
+		if (q == w)
+			break;
+		if (*w >= 'A' && *w <= 'Z') {
+			prev_cap = w;
+			continue;
+		}
+		if (!statement_word(w, (size_t)(q - w)))
+			return prev_cap ? prev_cap : w;
+		prev_cap = NULL;
+	}
+	return end;
+}
+
+/* A four-digit year 19xx or 20xx. */
+static int has_year(const char *p, const char *end)
+{
+	for (; p + 4 <= end; p++)
+		if ((prefix_ci(p, end, "19") || prefix_ci(p, end, "20")) &&
+		    is_digit((unsigned char)p[2]) &&
+		    is_digit((unsigned char)p[3]) &&
+		    (p + 4 == end || !is_digit((unsigned char)p[4])))
+			return 1;
+	return 0;
+}
+
 /* Decide whether the line at p is a copyright statement; returns where
  * tokenising resumes (end of the statement) or NULL. */
 static const char *copyright_skip(const char *p, const char *end)
 {
-	const char *q;
+	const char *q = p;
 	int yes = 0;
 
 	if (prefix_ci(p, end, "portions "))
 		p += 9;
 	if (is_copyright_sign(p, end)) {
+		/* "(c)" also numbers list items: "(c) there is notice". */
 		q = p + (*p == '(' ? 3 : 2);
-		yes = q >= end || is_space((unsigned char)*q) ||
-		      is_digit((unsigned char)*q);
+		while (q < end && is_space((unsigned char)*q))
+			q++;
+		yes = q < end && (*p != '(' || has_year(q, end)) &&
+		      (is_digit((unsigned char)*q) ||
+		       (*q >= 'A' && *q <= 'Z'));
 	} else if (prefix_ci(p, end, "copyright") &&
 	           (p + 9 >= end || !is_alnum((unsigned char)p[9]))) {
 		q = p + 9;
@@ -564,16 +663,7 @@ static const char *copyright_skip(const char *p, const char *end)
 	}
 	if (!yes)
 		return NULL;
-	if (end - p <= 400)
-		return end;
-	/* A long line: a statement followed by text on the same line. */
-	q = find_ci(p, p + 400, "reserved.");
-	if (q)
-		return q + 9;
-	for (q = p + 20; q + 2 < p + 400; q++)
-		if (*q == '.' && q[1] == ' ' && q[2] >= 'A' && q[2] <= 'Z')
-			return q + 1;
-	return end;
+	return statement_end(p, q, end);
 }
 
 static int rights_reserved_line(const char *p, const char *end)
@@ -707,12 +797,6 @@ static const char *entity(const char *p, const char *end)
 	return (n >= 2 && q < end && *q == ';') ? q + 1 : NULL;
 }
 
-static void emit_cjk(struct norm *st, const char *p, size_t n, uint32_t off)
-{
-	flush(st);
-	push_token(st, p, n, off, off + (uint32_t)n, LIC_TOK_CJK);
-}
-
 static void sentence_end(struct norm *st)
 {
 	flush(st);
@@ -727,6 +811,9 @@ static const char *ligature(uint32_t cp)
 
 	return in(cp, 0xfb00, 0xfb06) ? lig[cp - 0xfb00] : NULL;
 }
+
+static size_t unicode_escape(struct norm *st, const char *base,
+                             const char *p, const char *end);
 
 static void ascii_char(struct norm *st, const char *base, const char *p,
                        const char *end, const char **next)
@@ -776,6 +863,10 @@ static void ascii_char(struct norm *st, const char *base, const char *p,
 		sentence_end(st);
 		return;
 	case '\\':
+		if ((q = p + unicode_escape(st, base, p, end)) != p) {
+			*next = q;
+			return;
+		}
 		if (p + 1 < end && strchr("nrt", p[1]) && p[1]) {
 			if (p[1] == 'n' && p + 3 < end && p[2] == '\\' &&
 			    p[3] == 'n')
@@ -819,16 +910,14 @@ static void ascii_char(struct norm *st, const char *base, const char *p,
 	flush(st);
 }
 
-static void unicode_char(struct norm *st, const char *base, const char *p,
-                         const char *end, const char **next)
+/* One non-ASCII character cp, written as the n source bytes at p. */
+static void code_point(struct norm *st, uint32_t cp, const char *base,
+                       const char *p, size_t n, const char *end)
 {
-	uint32_t cp, off = (uint32_t)(p - base);
-	size_t n = utf8_decode((const unsigned char *)p, (size_t)(end - p),
-	                       &cp);
+	uint32_t off = (uint32_t)(p - base);
 	char buf[4];
 	const char *lig;
 
-	*next = p + n;
 	if (cp == 0x2019 || cp == 0x02bc) {
 		/* A curly apostrophe joins like "'". */
 		if (st->cur_len && p + n < end &&
@@ -866,12 +955,80 @@ static void unicode_char(struct norm *st, const char *base, const char *p,
 		       off + (uint32_t)n);
 		return;
 	case C_CJK:
-		emit_cjk(st, p, n, off);
+		/* The token is the character itself, whatever its
+		 * spelling in the source (UTF-8 or a \\u escape). */
+		flush(st);
+		push_token(st, buf, utf8_encode(cp, buf), off,
+		           off + (uint32_t)n, LIC_TOK_CJK);
 		return;
 	default:
 		flush(st);
 		return;
 	}
+}
+
+static void unicode_char(struct norm *st, const char *base, const char *p,
+                         const char *end, const char **next)
+{
+	uint32_t cp;
+	size_t n = utf8_decode((const unsigned char *)p, (size_t)(end - p),
+	                       &cp);
+
+	*next = p + n;
+	code_point(st, cp, base, p, n, end);
+}
+
+static int hex4(const char *p, const char *end, uint32_t *v)
+{
+	*v = 0;
+	if (end - p < 4)
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (uint32_t)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*v |= (uint32_t)((c | 0x20) - 'a' + 10);
+		else
+			return 0;
+	}
+	return 1;
+}
+
+/* "\u201c" in JSON or YAML strings (model cards): the character itself.
+ * Returns the bytes consumed, 0 if p is not such an escape. */
+static size_t unicode_escape(struct norm *st, const char *base,
+                             const char *p, const char *end)
+{
+	uint32_t cp, lo;
+	size_t n = 6;
+
+	if (end - p < 6 || p[1] != 'u' || !hex4(p + 2, end, &cp))
+		return 0;
+	if (cp >= 0xd800 && cp <= 0xdbff && end - p >= 12 && p[6] == '\\' &&
+	    p[7] == 'u' && hex4(p + 8, end, &lo) && lo >= 0xdc00 &&
+	    lo <= 0xdfff) {
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		n = 12;
+	}
+	if (cp < 0x80) {
+		char c = (char)cp;
+		uint32_t off = (uint32_t)(p - base);
+
+		if (is_alnum((unsigned char)c)) {
+			c = (char)lower((unsigned char)c);
+			append(st, &c, 1, off, off + (uint32_t)n);
+		} else {
+			flush(st);
+		}
+		return n;
+	}
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		cp = 0xfffd;
+	code_point(st, cp, base, p, n, end);
+	return n;
 }
 
 static void tokenise(struct norm *st, const char *p, const char *end)
@@ -935,6 +1092,33 @@ static void do_line(struct norm *st, const char *ls, const char *le)
 		st->sent = 1;   /* a heading is a sentence of its own */
 }
 
+/* A JSON or YAML string holds a whole licence on one line, its line
+ * breaks written "\\n": split there, so that the rules for the start of
+ * a line (numbering, copyright lines) apply as in the original. */
+static void escaped_lines(struct norm *st, const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end) {
+		const char *bs = memchr(q, '\\', (size_t)(end - q));
+
+		if (!bs || bs + 1 >= end)
+			break;
+		if (bs[1] != 'n') {
+			q = bs + 2;
+			continue;
+		}
+		do_line(st, p, bs);
+		p = q = bs + 2;
+		/* Indentation written as escapes. */
+		while (end - p >= 2 && p[0] == '\\' &&
+		       (p[1] == 't' || p[1] == 'r'))
+			p += 2;
+		q = p;
+	}
+	do_line(st, p, end);
+}
+
 void lic_text_init(lic_text *t, const char *src, size_t len)
 {
 	struct norm st;
@@ -960,7 +1144,7 @@ void lic_text_init(lic_text *t, const char *src, size_t len)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			nl = end;
-		do_line(&st, p, nl);
+		escaped_lines(&st, p, nl);
 		p = nl < end ? nl + 1 : end;
 	}
 	t->n_lines = st.line;
@@ -994,6 +1178,37 @@ char *pdg_license_utf8_copy(const char *s, size_t n)
 		i += k;
 	}
 	return b.ptr;
+}
+
+uint64_t lic_norm_fingerprint(void)
+{
+	/* Touches every rule above; written for this purpose. */
+	static const char sample[] =
+		"# **The Sample Licence** v3.2\n"
+		"Copyright (c) 2024 Sample Org <https://example.org/x>\n"
+		"\xc2\xa9 1999 Other Inc. All rights reserved. Text follows.\n"
+		"SPDX-License-Identifier: MIT\n"
+		"1. Definitions (a) one; b) two\n"
+		"  iv. Organisation\xe2\x80\x99s "
+		"\xe2\x80\x9c" "behaviour\xe2\x80\x9d "
+		"\xe2\x80\x94 100,000,000 users\n"
+		"- see [the page](https://example.org/p) & <b>bold</b> &amp; "
+		"www.example.org/q\n"
+		"\xe6\x9c\xac\xe8\xae\xb8\xe5\x8f\xaf\xe3\x80\x82 "
+		"\xef\xbc\xa1\xef\xbd\x82 \xc3\x89T\xc3\x89 \xef\xac\x81n "
+		"\xd0\x96\xce\xa3\n"
+		"\"escaped\\nlines\\t\\u201cq\\u201d\"\xff\n"
+		"(c) there is a list item; copyright notice kept.\n";
+	lic_text t;
+	uint64_t h;
+
+	lic_text_init(&t, sample, sizeof(sample) - 1);
+	h = XXH3_64bits(t.hash, t.n * sizeof(uint64_t));
+	for (size_t i = 0; i < t.n; i++)
+		h ^= (uint64_t)t.tok[i].flags << (i % 56);
+	h = XXH3_64bits_withSeed(&h, sizeof(h), LIC_NGRAM);
+	lic_text_free(&t);
+	return h;
 }
 
 int pdg_license_normalize(char **out, const char *text, size_t len)

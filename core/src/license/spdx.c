@@ -229,8 +229,8 @@ static int parse_simple(struct parser *ps, struct node **out)
 	next(ps);
 	if (ps->tok == T_WITH) {
 		next(ps);
-		if (ps->tok != T_WORD || !valid_id(ps->word, ps->wlen, &plus) ||
-		    plus) {
+		if (ps->tok != T_WORD ||
+		    !valid_id(ps->word, ps->wlen, &plus) || plus) {
 			node_free(n);
 			return fail(ps, "expected an exception id after WITH");
 		}

@@ -16,10 +16,12 @@
  *    preferred one first ("-only" ids, then the shortest);
  *  - document frequency of every n-gram (n-grams common to many texts
  *    weigh less in the matcher);
- *  - inclusion: when text B is (>= 90%) inside a text A at least 1.4
- *    times its size, A's n-grams that B also has are flagged "not own",
- *    so A is still recognised when B is missing from a copy (the Llama 3
- *    LICENSE file ends with the Llama 3 use policy);
+ *  - inclusion: when a use policy B (an acceptable-use policy, which
+ *    licences incorporate by reference) is (>= 90%) inside a text A at
+ *    least 1.4 times its size, A's n-grams that B also has are flagged
+ *    "not own", so A is still recognised when B is missing from a copy
+ *    (the Llama 3 LICENSE file ends with the Llama 3 use policy; the
+ *    Llama 3 licence of a model repository does not);
  *  - a deterministic sample of each long text's n-grams (hash low bits
  *    zero) to keep the database small.
  */
@@ -46,6 +48,7 @@
 
 struct doc {
 	char *id;
+	char *alias_of;   /* deprecated "X+": the id whose text it shares */
 	int kind;
 	uint64_t *h;      /* sorted unique n-gram hashes */
 	size_t n;
@@ -116,8 +119,8 @@ static void add_doc(const char *id, int kind, const char *path)
 	struct doc *d;
 
 	if (!text) {
-		fprintf(stderr, "pedigree-licdb-gen: %s: unreadable, skipped\n",
-		        path);
+		fprintf(stderr,
+		        "pedigree-licdb-gen: %s: unreadable, skipped\n", path);
 		return;
 	}
 	lic_text_init(&t, text, len);
@@ -135,6 +138,7 @@ static void add_doc(const char *id, int kind, const char *path)
 	}
 	d = &docs[n_docs++];
 	d->id = pdg_xstrdup(id);
+	d->alias_of = NULL;
 	d->kind = kind;
 	d->h = pdg_xmalloc(n * sizeof(uint64_t));
 	for (size_t i = 0; i < n; i++)
@@ -288,16 +292,61 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(x->ids[0], y->ids[0]);
 }
 
+/* SPDX's deprecated "X+" ids mean "X-or-later"; their texts differ
+ * from X's only in placeholders, so they are made ids of the text that
+ * holds "X-or-later" instead of texts of their own. */
+static void resolve_plus_ids(void)
+{
+	for (size_t i = 0; i < n_docs; i++) {
+		size_t len = strlen(docs[i].id);
+		char *later;
+
+		if (len < 2 || docs[i].id[len - 1] != '+')
+			continue;
+		later = pdg_xasprintf("%.*s-or-later", (int)(len - 1),
+		                      docs[i].id);
+		for (size_t j = 0; j < n_docs; j++)
+			if (strcmp(docs[j].id, later) == 0) {
+				docs[i].alias_of = later;
+				later = NULL;
+				break;
+			}
+		free(later);
+	}
+}
+
+static void add_aliases(struct entry *e)
+{
+	for (size_t d = 0; d < n_docs; d++) {
+		if (!docs[d].alias_of)
+			continue;
+		for (size_t k = 0; k < e->n_ids; k++) {
+			if (strcmp(e->ids[k], docs[d].alias_of) != 0)
+				continue;
+			e->ids = pdg_xrealloc(e->ids, (e->n_ids + 1) *
+			                      sizeof(char *));
+			e->ids[e->n_ids++] = docs[d].id;
+			break;
+		}
+	}
+}
+
 static struct entry *group_docs(size_t *n_out)
 {
 	struct entry *es = pdg_xcalloc(n_docs, sizeof(*es));
 	size_t n = 0;
 
+	resolve_plus_ids();
 	qsort(docs, n_docs, sizeof(*docs), doc_cmp);
 	for (size_t i = 0; i < n_docs;) {
 		size_t j = i + 1;
 		struct entry *e = &es[n++];
 
+		if (docs[i].alias_of) {
+			n--;
+			i++;
+			continue;
+		}
 		while (j < n_docs && docs[j].n == docs[i].n &&
 		       memcmp(docs[j].h, docs[i].h,
 		              docs[i].n * sizeof(uint64_t)) == 0)
@@ -306,6 +355,9 @@ static struct entry *group_docs(size_t *n_out)
 		for (size_t k = i; k < j; k++) {
 			int dup = 0;
 
+			if (docs[k].alias_of)
+				continue;   /* added by add_aliases() */
+
 			for (size_t q = 0; q < e->n_ids; q++)
 				dup |= strcmp(e->ids[q], docs[k].id) == 0;
 			if (!dup)
@@ -313,6 +365,7 @@ static struct entry *group_docs(size_t *n_out)
 			if (docs[k].kind == LIC_DB_KIND_MODEL)
 				e->kind = LIC_DB_KIND_MODEL;
 		}
+		add_aliases(e);
 		qsort(e->ids, e->n_ids, sizeof(char *), pref_cmp);
 		e->h = docs[i].h;
 		e->n = docs[i].n;
@@ -401,6 +454,9 @@ static void find_inclusions(struct entry *es, size_t n,
 				fprintf(stderr, "near: %s %s %.4f\n",
 				        A->ids[0], B->ids[0],
 				        2.0 * c / (double)(A->n + B->n));
+			if (lic_doc_from_id(B->ids[0]) !=
+			    PDG_LICENSE_DOC_USE_POLICY)
+				continue;
 			if ((double)c / (double)B->n < INCLUDE_CONTAINMENT ||
 			    (double)B->n > INCLUDE_RATIO * (double)A->n ||
 			    A->n - c < INCLUDE_MIN_OWN)
@@ -468,7 +524,8 @@ static uint16_t df_of(const struct post *p, size_t np, uint64_t h)
 
 static void put(pdg_buf *b, const void *data, size_t len)
 {
-	pdg_buf_put(b, data, len);
+	if (len)
+		pdg_buf_put(b, data, len);
 }
 
 static void pad(pdg_buf *b)
@@ -572,7 +629,8 @@ static int write_db(const char *out, struct entry *es, size_t n,
 	put(&body, post, npost * sizeof(uint16_t));
 	pad(&body);
 	for (size_t e = 0; e < n; e++)
-		put(&body, es[e].children, es[e].n_children * sizeof(uint16_t));
+		put(&body, es[e].children,
+		    es[e].n_children * sizeof(uint16_t));
 	pad(&body);
 	put(&body, strings.ptr, strings.len);
 	pad(&body);
@@ -590,6 +648,7 @@ static int write_db(const char *out, struct entry *es, size_t n,
 	h.strings_size = (uint32_t)strings.len;
 	h.max_kept = max_kept;
 	h.checksum = XXH3_64bits(body.ptr, body.len);
+	h.fingerprint = lic_norm_fingerprint();
 
 	pdg_buf file = PDG_BUF_INIT;
 	put(&file, &h, sizeof(h));
@@ -646,7 +705,8 @@ static int embed(const char *in, const char *out)
 		return 1;
 	}
 	if (strpbrk(real, "\"\\\n")) {
-		fprintf(stderr, "pedigree-licdb-gen: unusable path %s\n", real);
+		fprintf(stderr, "pedigree-licdb-gen: unusable path %s\n",
+		        real);
 		return 1;
 	}
 	data = read_file(real, &len);
@@ -658,8 +718,16 @@ static int embed(const char *in, const char *out)
 	memcpy(copy, data, len);
 	free(data);
 	rc = lic_db_init(&db, copy, len);
-	if (rc == 0)
+	if (rc == 0) {
+		/* Not fatal: a clone without the corpus must still build.
+		 * The unit tests fail on it. */
+		if (db.hdr->fingerprint != lic_norm_fingerprint())
+			fprintf(stderr, "pedigree-licdb-gen: warning: %s was "
+			        "built by another version of normalize.c; "
+			        "regenerate it (docs/identification.md)\n",
+			        real);
 		lic_db_fini(&db);
+	}
 	free(copy);
 	if (rc < 0) {
 		fprintf(stderr, "pedigree-licdb-gen: %s: %s\n", real,
@@ -771,6 +839,7 @@ int main(int argc, char **argv)
 	free(p);
 	for (size_t d = 0; d < n_docs; d++) {
 		free(docs[d].id);
+		free(docs[d].alias_of);
 		free(docs[d].h);
 	}
 	free(docs);

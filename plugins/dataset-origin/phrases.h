@@ -1,0 +1,26 @@
+/*
+ * phrases.h - the provider table of the dataset-origin plugin (data only,
+ * in phrases.c): who a generated record points at, the terms that follow
+ * such outputs (knowledge-base ids), the phrases a model uses about itself
+ * and the model-name prefixes that metadata fields carry.
+ */
+#ifndef PDG_DATASET_ORIGIN_PHRASES_H
+#define PDG_DATASET_ORIGIN_PHRASES_H
+
+#include <stddef.h>
+
+struct origin_provider {
+	const char *key;                   /* subject: "openai" */
+	const char *organisation;          /* "OpenAI" */
+	const char *family;                /* "ChatGPT / GPT-4" */
+	const char *const *terms;          /* KB ids, NULL-terminated */
+	const char *const *phrases;        /* self-identification, "" end */
+	const char *const *model_prefixes; /* lower case, NULL-terminated */
+};
+
+extern const struct origin_provider origin_providers[];
+extern const size_t origin_provider_count;
+/* Top-level (or one level down) JSON keys whose value names a model. */
+extern const char *const origin_model_keys[];
+
+#endif

@@ -1,0 +1,927 @@
+/* test_license.c - licence identification: the normaliser, clauses, SPDX
+ * expressions, the built-in database, and the matcher on a database that
+ * the test generates itself from licences it invents (no real licence
+ * text is copied here; accuracy on real texts is bench/licence-accuracy).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "pdg_config.h"
+#include "pedigree/pedigree.h"
+#include "kb/kb.h"
+#include "license/license.h"
+
+/* ------------------------------------------------------------------ */
+/* Invented licences: the test's own corpus.                          */
+
+/* Two versions that differ only in version numbers and one sentence,
+ * like Llama 3.2 and 3.3. */
+#define ACME_BODY(V, EXTRA) \
+	"ACME OPEN MODEL LICENSE VERSION " V "\n" \
+	"\n" \
+	"1. Definitions.\n" \
+	"   a. \"Acme Materials\" means the weights, code and manuals that " \
+	"Acme Robotics publishes together with the Acme " V " model family.\n"\
+	"   b. \"Operator\" means the person or company that runs a copy of " \
+	"the Acme Materials for other people.\n" \
+	"\n" \
+	"2. Permission. Acme Robotics lets every Operator copy, change and " \
+	"share the Acme " V " Materials without paying a fee, for as long " \
+	"as the Operator keeps to each duty in this licence.\n" \
+	"\n" \
+	"3. Duties.\n" \
+	"   a. Every copy that an Operator shares must carry this licence " \
+	"and a notice naming Acme " V " as its origin.\n" \
+	"   b. An Operator must prominently display \"Built with Acme\" on " \
+	"the page where the product is offered.\n" \
+	"   c. The name of any derived model must begin with \"Acme\".\n" \
+	"   d. An Operator whose services have more than 250 million " \
+	"monthly active users needs a separate grant from Acme Robotics.\n" \
+	"   e. " EXTRA "\n" \
+	"\n" \
+	"4. Warranty. The Acme " V " Materials come as they are; Acme " \
+	"Robotics promises nothing about fitness, accuracy or safety, and " \
+	"is not liable for losses of any kind.\n" \
+	"\n" \
+	"5. Ending. This permission ends by itself when an Operator breaks " \
+	"a duty and does not repair the breach within thirty days.\n"
+
+static const char acme_10[] = ACME_BODY("1.0",
+	"An Operator may not use outputs of the Acme Materials to train or "
+	"improve any other language model.");
+static const char acme_11[] = ACME_BODY("1.1",
+	"An Operator may use outputs of the Acme Materials for any lawful "
+	"purpose, including building other systems.");
+
+static const char zeta[] =
+	"ZETA SHORT PERMISSION NOTICE\n"
+	"\n"
+	"Copyright (c) <year> <owner>\n"
+	"\n"
+	"Anyone who receives these files may read, run, alter, merge and pass "
+	"them on to others, for free or for a price, on one condition: the "
+	"line above and this paragraph travel with every substantial part of "
+	"the files.\n"
+	"\n"
+	"The files come with no promise of any kind. Their authors answer for "
+	"no claim, damage or other liability that arises from them or from "
+	"their use, whether by contract, tort or otherwise.\n";
+
+static const char policy[] =
+	"ACME FAIR USE POLICY\n"
+	"\n"
+	"Acme Robotics wants its models used with care. Whoever uses the "
+	"Acme Materials agrees not to use them to:\n"
+	"\n"
+	"- plan or carry out violence against people or animals;\n"
+	"- write messages that trick people into handing over money;\n"
+	"- watch or track people without their knowledge or consent;\n"
+	"- run automated systems that decide about credit, housing or jobs "
+	"without a human review;\n"
+	"- pretend that text written by a model was written by a person.\n"
+	"\n"
+	"Report misuse of Acme models to the safety team of Acme Robotics.\n";
+
+static char tmpdir[256];
+static char db_path[512];
+static pdg_license_db *db;
+
+static void write_file(const char *rel, const char *text)
+{
+	char path[768];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+}
+
+static void make_dir(const char *rel)
+{
+	char path[768];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	assert_int_equal(mkdir(path, 0700), 0);
+}
+
+static char *concat(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *s = malloc(n);
+
+	assert_non_null(s);
+	snprintf(s, n, "%s%s%s", a, b, c);
+	return s;
+}
+
+/* Write the corpus and run the generator the build made. */
+static int setup(void **state)
+{
+	const char *root = getenv("PEDIGREE_BUILD_ROOT");
+	const char *tmp = getenv("TMPDIR");
+	char gen[768];
+	char *licence_and_policy;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "%s/pdg-license-XXXXXX",
+	         tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(tmpdir));
+	make_dir("spdx");
+	make_dir("models");
+	make_dir("models/LicenseRef-Acme-1.0");
+	make_dir("models/LicenseRef-Acme-1.1");
+	make_dir("models/LicenseRef-Acme-2.0");
+	make_dir("models/LicenseRef-Acme-AUP");
+	write_file("models/LicenseRef-Acme-1.0/LICENSE", acme_10);
+	write_file("models/LicenseRef-Acme-1.1/LICENSE", acme_11);
+	/* A licence file with the use policy appended to it. */
+	licence_and_policy = concat(ACME_BODY("2.0", "Nothing more."), "\n",
+	                            policy);
+	write_file("models/LicenseRef-Acme-2.0/LICENSE", licence_and_policy);
+	free(licence_and_policy);
+	write_file("models/LicenseRef-Acme-AUP/USE_POLICY.md", policy);
+	/* One text, two ids: the preferred one is "-only". */
+	write_file("spdx/Zeta-1.0-only.txt", zeta);
+	write_file("spdx/Zeta-1.0-or-later.txt", zeta);
+
+	snprintf(gen, sizeof(gen), "%s/core/src/license/pedigree-licdb-gen",
+	         root && *root ? root : PDG_BUILD_ROOT);
+	snprintf(db_path, sizeof(db_path), "%s/test.licdb", tmpdir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execl(gen, gen, tmpdir, db_path, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(pdg_license_db_open(&db, db_path), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[600];
+
+	(void)state;
+	pdg_license_db_free(db);
+	db = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static pdg_license_result *identify_db(const char *text, size_t len,
+                                       const pdg_license_db *d)
+{
+	pdg_license_opts o = PDG_LICENSE_OPTS_INIT;
+	pdg_license_result *r = NULL;
+
+	o.db = d;
+	assert_int_equal(pdg_license_identify(&r, text, len, &o), 0);
+	assert_non_null(r);
+	assert_non_null(r->license);
+	assert_true(r->confidence >= 0.0 && r->confidence <= 1.0);
+	return r;
+}
+
+static pdg_license_result *identify(const char *text)
+{
+	return identify_db(text, strlen(text), db);
+}
+
+static pdg_license_result *identify_builtin(const char *text)
+{
+	return identify_db(text, strlen(text), NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Normaliser                                                         */
+
+static void assert_norm(const char *in, const char *want)
+{
+	char *out = NULL;
+
+	assert_int_equal(pdg_license_normalize(&out, in, strlen(in)), 0);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void normalize_basics(void **state)
+{
+	(void)state;
+	assert_norm("Hello,   WORLD!\tFoo-Bar", "hello world foo bar");
+	assert_norm("\xc3\x80\xc3\x89\xc3\x8e Stra\xc3\x9f"
+	            "e \xc5\x81\xc3\x93" "D\xc5\xb9",
+	            "\xc3\xa0\xc3\xa9\xc3\xae stra\xc3\x9f"
+	            "e \xc5\x82\xc3\xb3" "d\xc5\xba");
+	assert_norm("The Licence, licences, licenced; LICENSOR",
+	            "the license licenses licensed licensor");
+	assert_norm("authorised behaviour of the programme",
+	            "authorized behavior of the program");
+	/* Curly quotes and apostrophes, dashes. */
+	assert_norm("Meta\xe2\x80\x99s \xe2\x80\x9cMaterials\xe2\x80\x9d "
+	            "\xe2\x80\x94 don't", "metas materials dont");
+	/* Versions stay one token; digit groups join. */
+	assert_norm("Llama 3.2. More than 100,000,000 users, 1, 2",
+	            "llama 3.2 more than 100000000 users 1 2");
+	/* Fullwidth letters are ASCII. */
+	assert_norm("\xef\xbc\xa1\xef\xbd\x82\xef\xbd\x83", "abc");
+	assert_norm("", "");
+}
+
+static void normalize_structure(void **state)
+{
+	(void)state;
+	/* List numbering in its many forms. */
+	assert_norm("1. Definitions\n  a. Grant of rights\n(iv) Other\n"
+	            "  2.1. Scope\n b) Last", "definitions grant of rights "
+	            "other scope last");
+	/* Markdown. */
+	assert_norm("## **Bold** _it_\n> quoted\n- item\n* star\n"
+	            "\xe2\x80\xa2 dot", "bold it quoted item star dot");
+	assert_norm("See [the policy](https://example.com/p_(1)) now",
+	            "see the policy now");
+	/* URLs, HTML tags, placeholders and entities. */
+	assert_norm("visit https://example.com/a?b=1 or www.example.org/x "
+	            "today", "visit or today");
+	assert_norm("<p>Hello&nbsp;<b>you</b></p> <year> <copyright holders>",
+	            "hello you");
+	/* JSON/YAML escapes from model cards. */
+	assert_norm("a\\nb \\u201cQuoted\\u201d \\u00c9t\\u00e9",
+	            "a b quoted \xc3\xa9t\xc3\xa9");
+}
+
+static void normalize_copyright(void **state)
+{
+	(void)state;
+	assert_norm("Copyright (c) 2024 Foo Labs <https://foo.example>\n"
+	            "All rights reserved.\nPermission is granted.",
+	            "permission is granted");
+	assert_norm("\xc2\xa9 2019 Bar Inc.\nText.", "text");
+	assert_norm("Copyright 2001 by A. Person Anyone may copy it.",
+	            "anyone may copy it");
+	/* Running text that starts a line with "copyright" is kept. */
+	assert_norm("keep the above\ncopyright notice in copies",
+	            "keep the above copyright notice in copies");
+	/* "(c)" numbering a list item is not a copyright sign. */
+	assert_norm("(c) there is a notice", "there is a notice");
+	assert_norm("(c) Licensee keeps it", "licensee keeps it");
+}
+
+static void normalize_cjk_and_bytes(void **state)
+{
+	char *out = NULL;
+	static const char bad[] = "ab\xff\xfe" "cd\xe4\xb8" "ef\xc0\xaf";
+
+	(void)state;
+	/* Each Han character is a token; Latin words stay words. */
+	assert_norm("\xe6\x9c\xac\xe8\xae\xb8\xe5\x8f\xaf ABC \xe4\xbd\xbf"
+	            "\xe7\x94\xa8\xe3\x80\x82",
+	            "\xe6\x9c\xac \xe8\xae\xb8 \xe5\x8f\xaf abc \xe4\xbd\xbf "
+	            "\xe7\x94\xa8");
+	/* Hangul and Kana too. */
+	assert_norm("\xed\x95\x9c\xea\xb5\xad \xe3\x81\x82\xe3\x82\xa2",
+	            "\xed\x95\x9c \xea\xb5\xad \xe3\x81\x82 \xe3\x82\xa2");
+	/* Invalid UTF-8 separates words, never fails. */
+	assert_int_equal(pdg_license_normalize(&out, bad, sizeof(bad) - 1), 0);
+	assert_string_equal(out, "ab cd ef");
+	free(out);
+	assert_int_equal(pdg_license_normalize(&out, NULL, 0), 0);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Clauses                                                            */
+
+static const pdg_license_clause *find_clause(const pdg_license_clause *c,
+                                             size_t n, pdg_clause_type t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].type == t)
+			return &c[i];
+	return NULL;
+}
+
+static void clauses_custom(void **state)
+{
+	static const char text[] =
+		"CUSTOM MODEL TERMS\n"
+		"\n"
+		"You may not use the Model for commercial purposes.\n"
+		"If your product has more than 100 million monthly active "
+		"users, ask us first.\n"
+		"You must not use outputs of the Model to train or improve "
+		"any other model.\n"
+		"Any derivative model name must begin with 'Foo'.\n"
+		"You must prominently display \xe2\x80\x9c" "Built with Foo"
+		"\xe2\x80\x9d on your website.\n"
+		"The Model is provided for research purposes only.\n"
+		"You may not use the Model to develop models that compete "
+		"with Foo.\n"
+		"The use restrictions of section 3 must be included in every "
+		"agreement with your users.\n"
+		"Adapted material must be shared under the same license as "
+		"the original.\n";
+	pdg_license_clause *c = NULL;
+	const pdg_license_clause *k;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(pdg_license_clauses(&c, &n, text,
+	                                     sizeof(text) - 1), 0);
+	k = find_clause(c, n, PDG_CLAUSE_NON_COMMERCIAL);
+	assert_non_null(k);
+	assert_int_equal(k->line, 3);
+	assert_non_null(strstr(k->text, "commercial purposes"));
+	k = find_clause(c, n, PDG_CLAUSE_USER_THRESHOLD);
+	assert_non_null(k);
+	assert_true(k->has_number);
+	assert_true(k->number == 100000000ull);
+	assert_int_equal(k->line, 4);
+	assert_non_null(find_clause(c, n, PDG_CLAUSE_OUTPUT_TRAINING));
+	k = find_clause(c, n, PDG_CLAUSE_DERIVATIVE_NAMING);
+	assert_non_null(k);
+	assert_string_equal(k->value, "Foo");
+	k = find_clause(c, n, PDG_CLAUSE_ATTRIBUTION);
+	assert_non_null(k);
+	assert_string_equal(k->value, "Built with Foo");
+	assert_non_null(find_clause(c, n, PDG_CLAUSE_RESEARCH_ONLY));
+	assert_non_null(find_clause(c, n, PDG_CLAUSE_NO_COMPETING));
+	assert_non_null(find_clause(c, n, PDG_CLAUSE_USE_RESTRICTIONS));
+	assert_non_null(find_clause(c, n, PDG_CLAUSE_SHARE_ALIKE));
+	for (size_t i = 1; i < n; i++)
+		assert_true(c[i].line >= c[i - 1].line);
+	pdg_license_clauses_free(c, n);
+	assert_string_equal(pdg_clause_type_name(PDG_CLAUSE_USER_THRESHOLD),
+	                    "user-threshold");
+	assert_string_equal(pdg_clause_type_name((pdg_clause_type)99),
+	                    "unknown");
+}
+
+static void clauses_numbers_and_negatives(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t number;
+	} thresholds[] = {
+		{ "greater than 700,000,000 monthly active users", 700000000 },
+		{ "over 1.5 billion monthly active users", 1500000000 },
+		{ "more than 50M monthly active users", 50000000 },
+		{ "Monthly Active Users of more than 2 million", 2000000 },
+		{ "\xe6\x9c\x88\xe6\xb4\xbb\xe8\xb7\x83\xe7\x94\xa8"
+		  "\xe6\x88\xb7\xe8\xb6\x85\xe8\xbf\x87 1 \xe4\xba\xbf",
+		  100000000 },
+	};
+	static const char *const none[] = {
+		/* Grants, not restrictions. */
+		("Use is permitted for any purpose, commercial or "
+		 "non-commercial."),
+		"You may use it commercially and non-commercially.",
+		"This includes, but is not limited to, commercial use.",
+		/* A count that is no threshold. */
+		"It was tested by 2 monthly active users.",
+		"",
+	};
+	pdg_license_clause *c;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(thresholds) / sizeof(*thresholds);
+	     i++) {
+		const pdg_license_clause *k;
+
+		assert_int_equal(pdg_license_clauses(&c, &n,
+		                 thresholds[i].text,
+		                 strlen(thresholds[i].text)), 0);
+		k = find_clause(c, n, PDG_CLAUSE_USER_THRESHOLD);
+		assert_non_null(k);
+		assert_true(k->number == thresholds[i].number);
+		pdg_license_clauses_free(c, n);
+	}
+	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++) {
+		assert_int_equal(pdg_license_clauses(&c, &n, none[i],
+		                                     strlen(none[i])), 0);
+		assert_null(find_clause(c, n, PDG_CLAUSE_NON_COMMERCIAL));
+		assert_null(find_clause(c, n, PDG_CLAUSE_USER_THRESHOLD));
+		pdg_license_clauses_free(c, n);
+	}
+	/* Chinese: research only and no commercial use. */
+	/* "This model is only for research; no commercial use." */
+	static const char zh[] =
+		"\xe6\x9c\xac\xe6\xa8\xa1\xe5\x9e\x8b\xe4\xbb\x85"
+		"\xe7\x94\xa8\xe4\xba\x8e\xe7\xa0\x94\xe7\xa9\xb6"
+		"\xe7\x9b\xae\xe7\x9a\x84\xef\xbc\x8c\xe4\xb8\x8d"
+		"\xe5\xbe\x97\xe7\x94\xa8\xe4\xba\x8e\xe5\x95\x86"
+		"\xe4\xb8\x9a\xe7\x94\xa8\xe9\x80\x94\xe3\x80\x82";
+	assert_int_equal(pdg_license_clauses(&c, &n, zh, sizeof(zh) - 1), 0);
+	assert_non_null(find_clause(c, n, PDG_CLAUSE_RESEARCH_ONLY));
+	assert_non_null(find_clause(c, n, PDG_CLAUSE_NON_COMMERCIAL));
+	pdg_license_clauses_free(c, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* SPDX expressions                                                   */
+
+static void spdx_ok(const char *in, const char *canonical, size_t n_ids,
+                    size_t n_exc)
+{
+	pdg_spdx_expr *e = NULL;
+
+	assert_int_equal(pdg_spdx_parse(&e, in, strlen(in)), 0);
+	assert_int_equal(pdg_spdx_expr_validate(e, NULL), 0);
+	assert_string_equal(pdg_spdx_expr_string(e), canonical);
+	assert_int_equal(pdg_spdx_expr_license_count(e), n_ids);
+	assert_int_equal(pdg_spdx_expr_exception_count(e), n_exc);
+	pdg_spdx_expr_free(e);
+}
+
+static void spdx_bad(const char *in)
+{
+	pdg_spdx_expr *e = (pdg_spdx_expr *)1;
+
+	assert_int_equal(pdg_spdx_parse(&e, in, strlen(in)), PDG_EINVALID);
+	assert_null(e);
+	assert_non_null(strstr(pdg_error_last(), "SPDX expression"));
+}
+
+static void spdx_expressions(void **state)
+{
+	pdg_spdx_expr *e;
+	char deep[400], *big;
+
+	(void)state;
+	spdx_ok("MIT", "MIT", 1, 0);
+	spdx_ok("mit or apache-2.0", "MIT OR Apache-2.0", 2, 0);
+	spdx_ok("(MIT OR Apache-2.0) AND BSD-3-Clause",
+	        "(MIT OR Apache-2.0) AND BSD-3-Clause", 3, 0);
+	spdx_ok("MIT OR Apache-2.0 AND BSD-3-Clause",
+	        "MIT OR Apache-2.0 AND BSD-3-Clause", 3, 0);
+	spdx_ok("((MIT))", "MIT", 1, 0);
+	spdx_ok("GPL-2.0-or-later WITH Classpath-exception-2.0 OR MIT",
+	        "GPL-2.0-or-later WITH Classpath-exception-2.0 OR MIT", 2, 1);
+	spdx_ok("GPL-2.0+", "GPL-2.0+", 1, 0);
+	spdx_ok("LicenseRef-Custom-1 AND DocumentRef-spdx-x:LicenseRef-y",
+	        "LicenseRef-Custom-1 AND DocumentRef-spdx-x:LicenseRef-y", 2,
+	        0);
+	spdx_ok("MIT AND MIT", "MIT AND MIT", 1, 0);
+
+	spdx_bad("");
+	spdx_bad("   ");
+	spdx_bad("MIT OR");
+	spdx_bad("(MIT");
+	spdx_bad("MIT)");
+	spdx_bad("MIT AND AND BSD-3-Clause");
+	spdx_bad("WITH MIT");
+	spdx_bad("MIT WITH");
+	spdx_bad("MI$T");
+	spdx_bad("MIT Apache-2.0");
+	spdx_bad("GPL-2.0+ WITH A+");
+	spdx_bad("DocumentRef-x:MIT");
+	memset(deep, '(', sizeof(deep));
+	memcpy(deep + 200, "MIT", 3);
+	memset(deep + 203, ')', 197);
+	assert_int_equal(pdg_spdx_parse(&e, deep, sizeof(deep)), PDG_EINVALID);
+	big = malloc(5000);
+	assert_non_null(big);
+	memset(big, 'A', 5000);
+	assert_int_equal(pdg_spdx_parse(&e, big, 5000), PDG_EINVALID);
+	free(big);
+
+	/* Syntax is fine, ids are not. */
+	assert_int_equal(pdg_spdx_parse(&e, "NotALicence-1.0", 15), 0);
+	assert_int_equal(pdg_spdx_expr_validate(e, NULL), PDG_EINVALID);
+	assert_non_null(strstr(pdg_error_last(), "NotALicence-1.0"));
+	pdg_spdx_expr_free(e);
+	assert_int_equal(pdg_spdx_parse(&e, "MIT WITH Bogus-exception", 24),
+	                 0);
+	assert_int_equal(pdg_spdx_expr_validate(e, NULL), PDG_EINVALID);
+	pdg_spdx_expr_free(e);
+	pdg_spdx_expr_free(NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* The built-in database                                              */
+
+static void builtin_database(void **state)
+{
+	const pdg_license_db *d = NULL;
+	pdg_license_db *bad = NULL;
+	pdg_license_result *r;
+
+	(void)state;
+	assert_int_equal(pdg_license_db_default(&d), 0);
+	assert_non_null(d);
+	assert_true(pdg_license_db_count(d) > 500);
+	/* core/data/licdb.bin must come from this normaliser: after a
+	 * change to normalize.c, regenerate it (docs/identification.md). */
+	assert_true(pdg_license_db_current(d));
+	assert_true(pdg_license_db_current(db));
+	assert_string_equal(pdg_license_db_find(d, "mit"), "MIT");
+	assert_string_equal(pdg_license_db_find(d, "apache-2.0"),
+	                    "Apache-2.0");
+	assert_non_null(pdg_license_db_find(d, "GPL-2.0-or-later"));
+	assert_non_null(pdg_license_db_find(d,
+	                "LicenseRef-Llama-3.1-Community"));
+	assert_null(pdg_license_db_find(d, "Not-A-Licence"));
+	assert_null(pdg_license_db_id(d, pdg_license_db_count(d)));
+	/* Prose that is no licence. */
+	r = identify_builtin("The quick brown fox jumps over the lazy dog "
+	                     "while the cat sleeps on the warm mat.");
+	assert_string_equal(r->license, PDG_LICENSE_UNKNOWN);
+	assert_int_equal(r->n_matches, 0);
+	pdg_license_result_free(r);
+	/* Files that are not databases. */
+	assert_int_equal(pdg_license_db_open(&bad, "/nonexistent/db"),
+	                 PDG_ENOTFOUND);
+	assert_int_equal(pdg_license_db_open(&bad, "/dev/null"),
+	                 PDG_EINVALID);
+	assert_null(bad);
+}
+
+/* ------------------------------------------------------------------ */
+/* The matcher, on the test's own database                            */
+
+static const pdg_license_match *match_of(const pdg_license_result *r,
+                                         const char *id)
+{
+	for (size_t i = 0; i < r->n_matches; i++)
+		if (strcmp(r->matches[i].id, id) == 0)
+			return &r->matches[i];
+	return NULL;
+}
+
+static void exact_and_versions(void **state)
+{
+	pdg_license_result *r;
+
+	(void)state;
+	r = identify(acme_10);
+	assert_string_equal(r->license, "LicenseRef-Acme-1.0");
+	assert_true(r->confidence > 0.95);
+	assert_int_equal(r->n_matches, 1);
+	assert_true(r->matches[0].containment > 0.99);
+	assert_true(r->matches[0].dice > 0.99);
+	assert_int_equal(r->matches[0].line_start, 1);
+	assert_int_equal(r->n_candidates, 0);
+	assert_non_null(find_clause(r->clauses, r->n_clauses,
+	                            PDG_CLAUSE_OUTPUT_TRAINING));
+	pdg_license_result_free(r);
+	r = identify(acme_11);
+	assert_string_equal(r->license, "LicenseRef-Acme-1.1");
+	assert_null(find_clause(r->clauses, r->n_clauses,
+	                        PDG_CLAUSE_OUTPUT_TRAINING));
+	pdg_license_result_free(r);
+	r = identify(policy);
+	assert_string_equal(r->license, "LicenseRef-Acme-AUP");
+	assert_int_equal(r->matches[0].doc, PDG_LICENSE_DOC_USE_POLICY);
+	pdg_license_result_free(r);
+}
+
+static void identical_texts(void **state)
+{
+	pdg_license_result *r = identify(zeta);
+
+	(void)state;
+	assert_string_equal(r->license, "Zeta-1.0-only");
+	assert_int_equal(r->matches[0].n_equivalent, 1);
+	assert_string_equal(r->matches[0].equivalent[0], "Zeta-1.0-or-later");
+	pdg_license_result_free(r);
+}
+
+/* Names, years, links, wrapping, Markdown and quotes do not change what
+ * a text is. */
+static void robust_to_presentation(void **state)
+{
+	const char *variants[] = {
+		"Copyright (c) 2024 Foo Labs <https://foo.example/labs>\n",
+		"Copyright 1999-2003 Bar Corp. All rights reserved.\n\n",
+		"# License\n\n> ",
+	};
+	pdg_license_result *base = identify(zeta), *r;
+	char *wrapped;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(variants) / sizeof(*variants); i++) {
+		char *t = concat(variants[i], zeta, "");
+
+		r = identify(t);
+		assert_string_equal(r->license, base->license);
+		assert_true(r->matches[0].containment >=
+		            base->matches[0].containment - 1e-9);
+		pdg_license_result_free(r);
+		free(t);
+	}
+	/* Re-wrapped at every space, CRLF line ends, curly quotes. */
+	wrapped = strdup(acme_10);
+	assert_non_null(wrapped);
+	for (char *p = wrapped; *p; p++)
+		if (*p == ' ' && p[1] != ' ' && p[-1] != ' ')
+			*p = '\n';
+	r = identify(wrapped);
+	assert_string_equal(r->license, "LicenseRef-Acme-1.0");
+	pdg_license_result_free(r);
+	free(wrapped);
+	pdg_license_result_free(base);
+}
+
+static void embedded_and_several(void **state)
+{
+	char *readme, *both;
+	const pdg_license_match *m;
+	pdg_license_result *r;
+
+	(void)state;
+	/* A README with a licence section: high containment, low Dice. */
+	readme = concat("# Demo model\n\nThis card describes a demo model "
+	                "that sorts socks by colour and size. It runs on "
+	                "small boards and needs little memory.\n\n"
+	                "## Usage\n\nCall it with a photo of a sock drawer "
+	                "and read the answer.\n\n## License\n\n", acme_10,
+	                "\n## Citation\n\nCite the sock report.\n");
+	r = identify(readme);
+	assert_string_equal(r->license, "LicenseRef-Acme-1.0");
+	assert_true(r->matches[0].containment > 0.95);
+	assert_true(r->matches[0].dice < 0.95);
+	assert_true(r->matches[0].line_start >= 9);
+	assert_true(r->matches[0].line_end < 40);
+	pdg_license_result_free(r);
+	free(readme);
+	/* Two licences in one file, in order. */
+	both = concat(zeta, "\n----\n\n", acme_11);
+	r = identify(both);
+	assert_string_equal(r->license,
+	                    "Zeta-1.0-only AND LicenseRef-Acme-1.1");
+	assert_int_equal(r->n_matches, 2);
+	assert_true(r->matches[0].line_end < r->matches[1].line_start);
+	pdg_license_result_free(r);
+	free(both);
+	/* A licence file with its use policy appended is the licence; the
+	 * policy is reported as part of it. */
+	both = concat(ACME_BODY("2.0", "Nothing more."), "\n", policy);
+	r = identify(both);
+	assert_string_equal(r->license, "LicenseRef-Acme-2.0");
+	m = match_of(r, "LicenseRef-Acme-AUP");
+	assert_non_null(m);
+	assert_string_equal(m->part_of, "LicenseRef-Acme-2.0");
+	pdg_license_result_free(r);
+	free(both);
+	/* ...and the licence alone is still recognised. */
+	r = identify(ACME_BODY("2.0", "Nothing more."));
+	assert_string_equal(r->license, "LicenseRef-Acme-2.0");
+	pdg_license_result_free(r);
+}
+
+/* A partial or altered text is never reported as the licence. */
+static void weak_is_unknown(void **state)
+{
+	static const char extra[] = "\nYou may not use the files for "
+	                            "commercial purposes.\n";
+	char half[sizeof(acme_10) + sizeof(extra)];
+	pdg_license_result *r;
+
+	(void)state;
+	memcpy(half, acme_10, sizeof(acme_10) / 2);
+	memcpy(half + sizeof(acme_10) / 2, extra, sizeof(extra));
+	r = identify(half);
+	assert_string_equal(r->license, PDG_LICENSE_UNKNOWN);
+	assert_int_equal(r->n_matches, 0);
+	assert_true(r->n_candidates >= 1);
+	assert_true(strncmp(r->candidates[0].id, "LicenseRef-Acme-", 16) ==
+	            0);
+	assert_true(r->candidates[0].containment < 0.8);
+	assert_true(r->candidates[0].score > 0.2);
+	/* Clauses are still extracted from an unknown text. */
+	assert_non_null(find_clause(r->clauses, r->n_clauses,
+	                            PDG_CLAUSE_NON_COMMERCIAL));
+	pdg_license_result_free(r);
+	/* A stricter threshold than the text can meet. */
+	pdg_license_opts o = PDG_LICENSE_OPTS_INIT;
+	o.db = db;
+	o.threshold = 1.01;
+	assert_int_equal(pdg_license_identify(&r, zeta, strlen(zeta), &o), 0);
+	assert_string_equal(r->license, PDG_LICENSE_UNKNOWN);
+	assert_string_equal(r->candidates[0].id, "Zeta-1.0-only");
+	pdg_license_result_free(r);
+}
+
+static void declarations(void **state)
+{
+	pdg_license_result *r;
+	char *t;
+
+	(void)state;
+	/* A declaration alone is what applies. */
+	r = identify_builtin("// SPDX-License-Identifier: mit OR Apache-2.0\n"
+	                     "int main(void) { return 0; }\n");
+	assert_string_equal(r->spdx_identifier, "MIT OR Apache-2.0");
+	assert_int_equal(r->spdx_line, 1);
+	assert_true(r->spdx_valid);
+	assert_string_equal(r->license, "MIT OR Apache-2.0");
+	assert_false(r->disagreement);
+	pdg_license_result_free(r);
+	/* A malformed one is reported, not used. */
+	r = identify_builtin("# SPDX-License-Identifier: MIT OR\n");
+	assert_false(r->spdx_valid);
+	assert_non_null(r->spdx_error);
+	assert_string_equal(r->license, PDG_LICENSE_UNKNOWN);
+	pdg_license_result_free(r);
+	/* Agreeing with the text (an equivalent id counts). */
+	t = concat("SPDX-License-Identifier: Zeta-1.0-or-later\n\n", zeta, "");
+	r = identify(t);
+	assert_false(r->disagreement);
+	assert_string_equal(r->license, "Zeta-1.0-or-later");
+	pdg_license_result_free(r);
+	free(t);
+	/* Contradicting the text: the text wins, the doubt is flagged. */
+	t = concat("SPDX-License-Identifier: Zeta-1.0-only\n\n", acme_10, "");
+	r = identify(t);
+	assert_true(r->disagreement);
+	assert_string_equal(r->license, "LicenseRef-Acme-1.0");
+	assert_true(r->confidence < 0.9);
+	pdg_license_result_free(r);
+	free(t);
+	/* A model card tag. */
+	t = concat("---\nlicense: licenseref-acme-1.1\ntags: [x]\n---\n",
+	           acme_10, "");
+	r = identify(t);
+	assert_string_equal(r->card_license, "licenseref-acme-1.1");
+	assert_string_equal(r->card_license_id, "LicenseRef-Acme-1.1");
+	assert_true(r->disagreement);
+	pdg_license_result_free(r);
+	free(t);
+}
+
+static void card_sections(void **state)
+{
+	static const char gated[] =
+		"---\nlicense: other\nextra_gated_prompt: |\n"
+		"  THE TERMS\n  You may not sell it.\n"
+		"extra_gated_fields:\n  Name: text\n---\n# Model\n";
+	static const char quoted[] =
+		"---\nextra_gated_prompt: \"Line one.\\nLine \\\"two\\\".\"\n"
+		"---\nbody\n";
+	static const char md[] =
+		"# Model\n\nText.\n\n## License\n\nYou may not sell it.\n\n"
+		"### Details\n\nMore.\n\n## Citation\n\nCite.\n";
+	size_t s, e;
+
+	(void)state;
+	assert_int_equal(pdg_license_card_section(&s, &e, gated,
+	                                          sizeof(gated) - 1), 1);
+	assert_true(strncmp(gated + s, "  THE TERMS", 11) == 0);
+	assert_true(strncmp(gated + e, "extra_gated_fields", 18) == 0);
+	assert_int_equal(pdg_license_card_section(&s, &e, quoted,
+	                                          sizeof(quoted) - 1), 1);
+	assert_true(strncmp(quoted + s, "Line one.", 9) == 0);
+	assert_int_equal(quoted[e], '"');
+	assert_int_equal(pdg_license_card_section(&s, &e, md,
+	                                          sizeof(md) - 1), 1);
+	assert_true(strncmp(md + s, "## License", 10) == 0);
+	assert_true(strncmp(md + e, "## Citation", 11) == 0);
+	assert_int_equal(pdg_license_card_section(&s, &e, "# Hi\n", 5), 0);
+	assert_int_equal(pdg_license_card_section(&s, &e, NULL, 0), 0);
+}
+
+/* Documents without a text in the database are found by the knowledge
+ * base's signature phrases, when a knowledge base is given. */
+static void kb_signatures(void **state)
+{
+	pdg_license_opts o = PDG_LICENSE_OPTS_INIT;
+	const pdg_license_db *d;
+	const pdg_kb_entry *pick = NULL;
+	pdg_license_result *r;
+	pdg_kb *kb = NULL;
+	char text[2048];
+	size_t used = 0;
+
+	(void)state;
+	if (pdg_kb_load_default(&kb) < 0) {
+		skip();
+		return;
+	}
+	assert_int_equal(pdg_license_db_default(&d), 0);
+	for (size_t i = 0; i < pdg_kb_count(kb) && !pick; i++) {
+		const pdg_kb_entry *k = pdg_kb_at(kb, i);
+
+		if (k->n_signatures >= 2 && !pdg_license_db_find(d, k->id))
+			pick = k;
+	}
+	if (!pick) {
+		pdg_kb_free(kb);
+		skip();
+		return;
+	}
+	for (size_t j = 0; j < pick->n_signatures && used < 1500; j++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+		                         "%s. Other words here.\n",
+		                         pick->signatures[j]);
+	o.kb = kb;
+	assert_int_equal(pdg_license_identify(&r, text, used, &o), 0);
+	assert_string_equal(r->license, pick->id);
+	assert_int_equal(r->matches[0].method, PDG_LICENSE_BY_SIGNATURE);
+	assert_true(r->matches[0].confidence < 1.0);
+	pdg_license_result_free(r);
+	/* Without the knowledge base, nothing. */
+	o.kb = NULL;
+	assert_int_equal(pdg_license_identify(&r, text, used, &o), 0);
+	assert_string_equal(r->license, PDG_LICENSE_UNKNOWN);
+	pdg_license_result_free(r);
+	pdg_kb_free(kb);
+}
+
+static char *result_json(const pdg_license_result *r)
+{
+	json_t *j = pdg_license_result_json(r);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(j);
+	assert_non_null(s);
+	return s;
+}
+
+static void deterministic_and_bounded(void **state)
+{
+	pdg_license_result *a, *b;
+	char *ja, *jb, *big;
+	size_t n = PDG_LICENSE_MAX_TEXT + 4096;
+
+	(void)state;
+	a = identify(acme_10);
+	b = identify(acme_10);
+	ja = result_json(a);
+	jb = result_json(b);
+	assert_string_equal(ja, jb);
+	assert_non_null(strstr(ja, "\"license\":\"LicenseRef-Acme-1.0\""));
+	free(ja);
+	free(jb);
+	pdg_license_result_free(a);
+	pdg_license_result_free(b);
+
+	/* NULL, empty, binary, one endless word, more than the limit. */
+	a = identify_db(NULL, 0, db);
+	assert_string_equal(a->license, PDG_LICENSE_UNKNOWN);
+	pdg_license_result_free(a);
+	a = identify_db("\0\1\2\3\xff\xfe", 6, db);
+	assert_string_equal(a->license, PDG_LICENSE_UNKNOWN);
+	pdg_license_result_free(a);
+	big = malloc(n);
+	assert_non_null(big);
+	memset(big, 'a', n);
+	a = identify_db(big, n, db);
+	assert_true(a->truncated);
+	assert_string_equal(a->license, PDG_LICENSE_UNKNOWN);
+	pdg_license_result_free(a);
+	for (size_t i = 0; i < n; i++)
+		big[i] = (i % 3) ? 'x' : ' ';
+	a = identify_db(big, n, db);
+	assert_true(a->truncated);
+	pdg_license_result_free(a);
+	free(big);
+	pdg_license_result_free(NULL);
+	pdg_license_clauses_free(NULL, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(normalize_basics),
+		cmocka_unit_test(normalize_structure),
+		cmocka_unit_test(normalize_copyright),
+		cmocka_unit_test(normalize_cjk_and_bytes),
+		cmocka_unit_test(clauses_custom),
+		cmocka_unit_test(clauses_numbers_and_negatives),
+		cmocka_unit_test(spdx_expressions),
+		cmocka_unit_test(builtin_database),
+		cmocka_unit_test(exact_and_versions),
+		cmocka_unit_test(identical_texts),
+		cmocka_unit_test(robust_to_presentation),
+		cmocka_unit_test(embedded_and_several),
+		cmocka_unit_test(weak_is_unknown),
+		cmocka_unit_test(declarations),
+		cmocka_unit_test(card_sections),
+		cmocka_unit_test(kb_signatures),
+		cmocka_unit_test(deterministic_and_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
