@@ -27,7 +27,8 @@ static int bad(const char *what)
 
 /* Section offsets, computed the same way as the generator writes them. */
 struct layout {
-	size_t entries, idrefs, keys, postings, children, strings, end;
+	size_t entries, idrefs, keys, postings, children, numbers, strings;
+	size_t end;
 };
 
 static int layout_of(struct layout *l, const lic_db_header *h, size_t len)
@@ -37,7 +38,8 @@ static int layout_of(struct layout *l, const lic_db_header *h, size_t len)
 	/* Every count is bounded before it is multiplied. */
 	if (h->n_entries > LIC_DB_MAX_ENTRIES || h->n_keys > (1u << 26) ||
 	    h->n_postings > (1u << 27) || h->n_idrefs > (1u << 20) ||
-	    h->n_children > (1u << 20) || h->strings_size > (1u << 24))
+	    h->n_children > (1u << 20) || h->strings_size > (1u << 24) ||
+	    h->n_numbers > (1u << 22))
 		return bad("counts out of range");
 	l->entries = off;
 	off += lic_pad8((size_t)h->n_entries * sizeof(lic_db_entry));
@@ -49,6 +51,8 @@ static int layout_of(struct layout *l, const lic_db_header *h, size_t len)
 	off += lic_pad8((size_t)h->n_postings * 2);
 	l->children = off;
 	off += lic_pad8((size_t)h->n_children * 2);
+	l->numbers = off;
+	off += lic_pad8((size_t)h->n_numbers * 4);
 	l->strings = off;
 	off += lic_pad8(h->strings_size);
 	l->end = off;
@@ -84,6 +88,9 @@ static int check_entries(const pdg_license_db *db)
 			return bad("entry children out of range");
 		if (x->shift > 16)
 			return bad("sampling shift out of range");
+		if (x->numbers_first > h->n_numbers ||
+		    x->n_numbers > h->n_numbers - x->numbers_first)
+			return bad("entry numbers out of range");
 		for (uint32_t j = 0; j < x->n_children; j++)
 			if (db->children[x->children_first + j] >=
 			    h->n_entries)
@@ -238,6 +245,7 @@ int lic_db_init(pdg_license_db *db, const uint8_t *data, size_t len)
 	db->keys = (const lic_db_key *)(data + l.keys);
 	db->postings = (const uint16_t *)(data + l.postings);
 	db->children = (const uint16_t *)(data + l.children);
+	db->numbers = (const uint32_t *)(data + l.numbers);
 	db->strings = (const char *)(data + l.strings);
 	if ((rc = check_strings(db)) < 0 || (rc = check_entries(db)) < 0 ||
 	    (rc = check_keys(db)) < 0) {

@@ -75,6 +75,22 @@ static inline size_t lic_ngram_count(size_t n)
 {
 	return n >= LIC_NGRAM ? n - LIC_NGRAM + 1 : (n ? 1 : 0);
 }
+/* "3.1", "2023", "700": versions, dates and amounts, which tell one
+ * version of a licence from the next. */
+static inline int lic_tok_number(const lic_text *t, size_t i)
+{
+	const char *s = t->pool + t->tok[i].str;
+	int digits = 0;
+
+	for (size_t k = 0; k < t->tok[i].len; k++) {
+		if (s[k] >= '0' && s[k] <= '9')
+			digits++;
+		else if (s[k] != '.')
+			return 0;
+	}
+	return digits > 0;
+}
+
 static inline uint64_t lic_ngram_at(const lic_text *t, size_t i)
 {
 	size_t k = t->n >= LIC_NGRAM ? LIC_NGRAM : t->n;
@@ -86,7 +102,7 @@ static inline uint64_t lic_ngram_at(const lic_text *t, size_t i)
 /* Database file format (little-endian; see docs/identification.md).   */
 
 #define LIC_DB_MAGIC "PDGLICDB"
-#define LIC_DB_VERSION 1u
+#define LIC_DB_VERSION 2u
 #define LIC_DB_NOT_OWN 0x8000u  /* posting flag: n-gram of an included
                                    text, not the entry's own */
 #define LIC_DB_MAX_ENTRIES 0x7fffu
@@ -105,6 +121,8 @@ typedef struct lic_db_header {
 	uint32_t n_children;
 	uint32_t strings_size;
 	uint32_t max_kept;
+	uint32_t n_numbers;
+	uint32_t reserved;
 	uint64_t checksum;      /* XXH3-64 of everything after the header */
 	uint64_t fingerprint;   /* lic_norm_fingerprint() of the generator */
 } lic_db_header;
@@ -116,7 +134,9 @@ typedef struct lic_db_entry {
 	uint8_t kind;           /* LIC_DB_KIND_* */
 	uint32_t children_first;/* index into children */
 	uint16_t n_children;    /* texts this one includes */
-	uint16_t reserved;
+	uint16_t n_numbers;     /* distinct number tokens of the text */
+	uint32_t numbers_first; /* index into numbers */
+	uint32_t reserved;
 } lic_db_entry;
 
 typedef struct lic_db_key {
@@ -128,7 +148,8 @@ typedef struct lic_db_key {
 /* Sections follow the header in this order, each padded to 8 bytes:
  * entries, idrefs (u32 string offsets), keys (sorted by key), postings
  * (u16 entry index | LIC_DB_NOT_OWN, sorted per key), children (u16),
- * strings (NUL-terminated ids). */
+ * numbers (u32 keys of number tokens, sorted per entry), strings
+ * (NUL-terminated ids). */
 
 static inline size_t lic_pad8(size_t n)
 {
@@ -146,6 +167,7 @@ struct pdg_license_db {
 	const lic_db_key *keys;
 	const uint16_t *postings;
 	const uint16_t *children;
+	const uint32_t *numbers;
 	const char *strings;
 	/* derived */
 	uint32_t *post_off;      /* n_keys + 1 */

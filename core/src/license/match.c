@@ -20,6 +20,7 @@
  *    says, and a disagreement is flagged.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -242,9 +243,13 @@ static void measure(struct query *q, uint32_t e, int own, size_t from,
 		if (u == UINT32_MAX || (q->u[u].h & mask))
 			continue;
 		sampled++;
-		if (!has_posting(q, u, e, own))
+		/* Precision counts every n-gram of the entry's text; the
+		 * containment of the own variant only its own ones. */
+		if (!has_posting(q, u, e, 0))
 			continue;
 		matched++;
+		if (own && !has_posting(q, u, e, 1))
+			continue;
 		if (q->stamp[u] == gen)
 			continue;
 		q->stamp[u] = gen;
@@ -420,6 +425,48 @@ static void add_children(struct query *q, pdg_license_result *r,
 	}
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Another version of the licence: the span has numbers (versions, dates,
+ * amounts) that the entry's text lacks, and the entry has numbers that
+ * the span lacks.  A copy with a filled-in year or a missing appendix
+ * differs one way only. */
+static int number_conflict(const struct query *q, uint32_t e,
+                           size_t tok_first, size_t tok_last)
+{
+	const pdg_license_db *db = q->db;
+	const lic_db_entry *x = &db->entries[e];
+	const uint32_t *nums = db->numbers + x->numbers_first;
+	uint32_t *keys;
+	size_t n = 0, found = 0;
+	int text_only = 0;
+
+	if (tok_last >= q->t.n)
+		tok_last = q->t.n - 1;
+	keys = pdg_xmalloc((tok_last - tok_first + 1) * sizeof(*keys));
+	for (size_t i = tok_first; i <= tok_last; i++)
+		if (lic_tok_number(&q->t, i))
+			keys[n++] = lic_db_key_of(q->t.hash[i]);
+	qsort(keys, n, sizeof(*keys), u32_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && keys[i] == keys[i - 1])
+			continue;
+		if (bsearch(&keys[i], nums, x->n_numbers, sizeof(*nums),
+		            u32_cmp))
+			found++;
+		else
+			text_only = 1;
+	}
+	free(keys);
+	if (getenv("PDG_DBG")) fprintf(stderr, "conflict? %s text_only=%d found=%zu of %u span %zu-%zu\n", lic_db_entry_id(db, e, 0), text_only, found, x->n_numbers, tok_first, tok_last);
+	return text_only && found < x->n_numbers;
+}
+
 /* Best runner-up score among entries unrelated to e. */
 static double runner_up(const struct query *q, uint32_t e)
 {
@@ -449,6 +496,9 @@ static int text_round(struct query *q, pdg_license_result *r,
 		need = s->own ? db->n_own[s->e] : db->n_kept[s->e];
 		need = need < 8 ? need : 8;
 		if (sp.c < threshold || sp.cw < threshold || sp.hits < need)
+			continue;
+		if (number_conflict(q, s->e, sp.first,
+		                    last_token(q, sp.last)))
 			continue;
 		/* A near-exact copy is what it is, however close another
 		 * text is; otherwise a close runner-up is doubt. */

@@ -52,6 +52,8 @@ struct doc {
 	int kind;
 	uint64_t *h;      /* sorted unique n-gram hashes */
 	size_t n;
+	uint32_t *num;    /* sorted unique keys of its number tokens */
+	size_t n_num;
 };
 
 struct entry {
@@ -60,6 +62,8 @@ struct entry {
 	int kind;
 	const uint64_t *h;
 	size_t n;
+	const uint32_t *num;
+	size_t n_num;
 	unsigned shift;
 	uint16_t *children;
 	size_t n_children;
@@ -72,6 +76,13 @@ static size_t n_docs, cap_docs;
 static int u64_cmp(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return (x > y) - (x < y);
 }
@@ -148,6 +159,17 @@ static void add_doc(const char *id, int kind, const char *path)
 		if (m == 0 || d->h[i] != d->h[m - 1])
 			d->h[m++] = d->h[i];
 	d->n = m;
+	d->num = pdg_xmalloc((t.n + 1) * sizeof(uint32_t));
+	d->n_num = 0;
+	for (size_t i = 0; i < t.n; i++)
+		if (lic_tok_number(&t, i))
+			d->num[d->n_num++] = lic_db_key_of(t.hash[i]);
+	qsort(d->num, d->n_num, sizeof(uint32_t), u32_cmp);
+	m = 0;
+	for (size_t i = 0; i < d->n_num; i++)
+		if (m == 0 || d->num[i] != d->num[m - 1])
+			d->num[m++] = d->num[i];
+	d->n_num = m > 65535 ? 65535 : m;
 	lic_text_free(&t);
 	free(text);
 }
@@ -369,6 +391,8 @@ static struct entry *group_docs(size_t *n_out)
 		qsort(e->ids, e->n_ids, sizeof(char *), pref_cmp);
 		e->h = docs[i].h;
 		e->n = docs[i].n;
+		e->num = docs[i].num;
+		e->n_num = docs[i].n_num;
 		i = j;
 	}
 	qsort(es, n, sizeof(*es), entry_cmp);
@@ -540,7 +564,7 @@ static int write_db(const char *out, struct entry *es, size_t n,
                     const struct post *p, size_t np, unsigned max_kept)
 {
 	struct key *keys = NULL;
-	size_t nk = 0, capk = 0, n_idrefs = 0, n_children = 0;
+	size_t nk = 0, capk = 0, n_idrefs = 0, n_children = 0, n_numbers = 0;
 	pdg_buf strings = PDG_BUF_INIT, body = PDG_BUF_INIT;
 	lic_db_header h;
 
@@ -569,6 +593,7 @@ static int write_db(const char *out, struct entry *es, size_t n,
 		}
 		n_idrefs += E->n_ids;
 		n_children += E->n_children;
+		n_numbers += E->n_num;
 	}
 	qsort(keys, nk, sizeof(*keys), key_cmp);
 
@@ -598,7 +623,7 @@ static int write_db(const char *out, struct entry *es, size_t n,
 	}
 
 	/* Sections, in file order. */
-	uint32_t idref = 0, child = 0;
+	uint32_t idref = 0, child = 0, number = 0;
 	pdg_buf_puts(&strings, "");
 	for (size_t e = 0; e < n; e++) {
 		lic_db_entry x;
@@ -610,6 +635,9 @@ static int write_db(const char *out, struct entry *es, size_t n,
 		x.kind = (uint8_t)es[e].kind;
 		x.children_first = child;
 		x.n_children = (uint16_t)es[e].n_children;
+		x.numbers_first = number;
+		x.n_numbers = (uint16_t)es[e].n_num;
+		number += (uint32_t)es[e].n_num;
 		idref += (uint32_t)es[e].n_ids;
 		child += (uint32_t)es[e].n_children;
 		put(&body, &x, sizeof(x));
@@ -632,6 +660,9 @@ static int write_db(const char *out, struct entry *es, size_t n,
 		put(&body, es[e].children,
 		    es[e].n_children * sizeof(uint16_t));
 	pad(&body);
+	for (size_t e = 0; e < n; e++)
+		put(&body, es[e].num, es[e].n_num * sizeof(uint32_t));
+	pad(&body);
 	put(&body, strings.ptr, strings.len);
 	pad(&body);
 
@@ -645,6 +676,7 @@ static int write_db(const char *out, struct entry *es, size_t n,
 	h.n_postings = (uint32_t)npost;
 	h.n_idrefs = (uint32_t)n_idrefs;
 	h.n_children = (uint32_t)n_children;
+	h.n_numbers = (uint32_t)n_numbers;
 	h.strings_size = (uint32_t)strings.len;
 	h.max_kept = max_kept;
 	h.checksum = XXH3_64bits(body.ptr, body.len);
@@ -841,6 +873,7 @@ int main(int argc, char **argv)
 		free(docs[d].id);
 		free(docs[d].alias_of);
 		free(docs[d].h);
+		free(docs[d].num);
 	}
 	free(docs);
 	return rc == 0 ? 0 : 1;
