@@ -15,7 +15,7 @@ PACKAGES=(
 	gcc clang libclang-rt-14-dev meson ninja-build pkg-config git
 	libgit2-dev libarchive-dev libjansson-dev libyaml-dev libxxhash-dev
 	libcmocka-dev libvectorscan-dev
-	python3 python3-jsonschema zstd xz-utils p7zip-full
+	python3 python3-jsonschema zstd xz-utils p7zip-full time
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

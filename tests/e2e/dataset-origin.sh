@@ -173,7 +173,7 @@ if [ -x /usr/bin/time ]; then
 		2>"$tmp/big.err" || true
 	rss=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' \
 		"$tmp/time.txt")
-	if ldd "$PEDIGREE" 2>/dev/null | grep -q 'libasan'; then
+	if grep -q __asan_init "$PEDIGREE" 2>/dev/null; then
 		ok "100 MB line: peak RSS ${rss} KiB (sanitizer build)"
 	elif [ "${rss:-999999}" -lt 204800 ]; then
 		ok "100 MB line: peak RSS ${rss} KiB"

@@ -52,7 +52,7 @@ static int layout_of(struct layout *l, const lic_db_header *h, size_t len)
 	l->children = off;
 	off += lic_pad8((size_t)h->n_children * 2);
 	l->numbers = off;
-	off += lic_pad8((size_t)h->n_numbers * 4);
+	off += lic_pad8((size_t)h->n_numbers * sizeof(lic_db_number));
 	l->strings = off;
 	off += lic_pad8(h->strings_size);
 	l->end = off;
@@ -245,7 +245,7 @@ int lic_db_init(pdg_license_db *db, const uint8_t *data, size_t len)
 	db->keys = (const lic_db_key *)(data + l.keys);
 	db->postings = (const uint16_t *)(data + l.postings);
 	db->children = (const uint16_t *)(data + l.children);
-	db->numbers = (const uint32_t *)(data + l.numbers);
+	db->numbers = (const lic_db_number *)(data + l.numbers);
 	db->strings = (const char *)(data + l.strings);
 	if ((rc = check_strings(db)) < 0 || (rc = check_entries(db)) < 0 ||
 	    (rc = check_keys(db)) < 0) {

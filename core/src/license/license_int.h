@@ -75,19 +75,24 @@ static inline size_t lic_ngram_count(size_t n)
 {
 	return n >= LIC_NGRAM ? n - LIC_NGRAM + 1 : (n ? 1 : 0);
 }
-/* "3.1", "2023", "700": versions, dates and amounts, which tell one
- * version of a licence from the next. */
+/* "3.1", "23", "700": versions, days and amounts, which tell one
+ * version of a licence from the next.  Years (19xx, 20xx) are not: they
+ * are mostly copyright years, which every copy changes. */
 static inline int lic_tok_number(const lic_text *t, size_t i)
 {
 	const char *s = t->pool + t->tok[i].str;
+	size_t n = t->tok[i].len;
 	int digits = 0;
 
-	for (size_t k = 0; k < t->tok[i].len; k++) {
+	for (size_t k = 0; k < n; k++) {
 		if (s[k] >= '0' && s[k] <= '9')
 			digits++;
 		else if (s[k] != '.')
 			return 0;
 	}
+	if (n == 4 && digits == 4 && (s[0] == '1' || s[0] == '2') &&
+	    (s[1] == '9' || s[1] == '0'))
+		return 0;
 	return digits > 0;
 }
 
@@ -148,8 +153,13 @@ typedef struct lic_db_key {
 /* Sections follow the header in this order, each padded to 8 bytes:
  * entries, idrefs (u32 string offsets), keys (sorted by key), postings
  * (u16 entry index | LIC_DB_NOT_OWN, sorted per key), children (u16),
- * numbers (u32 keys of number tokens, sorted per entry), strings
+ * numbers (lic_db_number, sorted by key per entry), strings
  * (NUL-terminated ids). */
+
+typedef struct lic_db_number {
+	uint32_t key;           /* high 32 bits of the token's hash */
+	uint32_t count;         /* occurrences in the text */
+} lic_db_number;
 
 static inline size_t lic_pad8(size_t n)
 {
@@ -167,7 +177,7 @@ struct pdg_license_db {
 	const lic_db_key *keys;
 	const uint16_t *postings;
 	const uint16_t *children;
-	const uint32_t *numbers;
+	const lic_db_number *numbers;
 	const char *strings;
 	/* derived */
 	uint32_t *post_off;      /* n_keys + 1 */

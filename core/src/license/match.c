@@ -20,7 +20,6 @@
  *    says, and a disagreement is flagged.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -432,39 +431,52 @@ static int u32_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Another version of the licence: the span has numbers (versions, dates,
- * amounts) that the entry's text lacks, and the entry has numbers that
- * the span lacks.  A copy with a filled-in year or a missing appendix
+/* Another version of the licence: the span has more of some numbers
+ * (versions, days, amounts) than the entry's text, and the entry more of
+ * others.  A copy with a filled-in placeholder or a missing appendix
  * differs one way only. */
 static int number_conflict(const struct query *q, uint32_t e,
                            size_t tok_first, size_t tok_last)
 {
 	const pdg_license_db *db = q->db;
 	const lic_db_entry *x = &db->entries[e];
-	const uint32_t *nums = db->numbers + x->numbers_first;
-	uint32_t *keys;
-	size_t n = 0, found = 0;
-	int text_only = 0;
+	const lic_db_number *nums = db->numbers + x->numbers_first;
+	/* A sampled entry's span starts and ends up to a few sampling
+	 * periods inside the licence: count the entry's numbers that far
+	 * around it too. */
+	size_t ext = (size_t)16 << x->shift;
+	size_t from = tok_first > ext ? tok_first - ext : 0;
+	size_t to = tok_last + ext < q->t.n ? tok_last + ext : q->t.n - 1;
+	uint32_t *in_span = pdg_xcalloc(x->n_numbers + 1, sizeof(uint32_t));
+	uint32_t *around = pdg_xcalloc(x->n_numbers + 1, sizeof(uint32_t));
+	int text_more = 0, entry_more = 0;
 
-	if (tok_last >= q->t.n)
-		tok_last = q->t.n - 1;
-	keys = pdg_xmalloc((tok_last - tok_first + 1) * sizeof(*keys));
-	for (size_t i = tok_first; i <= tok_last; i++)
-		if (lic_tok_number(&q->t, i))
-			keys[n++] = lic_db_key_of(q->t.hash[i]);
-	qsort(keys, n, sizeof(*keys), u32_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (i && keys[i] == keys[i - 1])
+	for (size_t i = from; i <= to; i++) {
+		const lic_db_number *hit;
+		uint32_t k;
+
+		if (!lic_tok_number(&q->t, i))
 			continue;
-		if (bsearch(&keys[i], nums, x->n_numbers, sizeof(*nums),
-		            u32_cmp))
-			found++;
-		else
-			text_only = 1;
+		k = lic_db_key_of(q->t.hash[i]);
+		hit = bsearch(&k, nums, x->n_numbers, sizeof(*nums),
+		              u32_cmp);
+		if (hit) {
+			around[hit - nums]++;
+			if (i >= tok_first && i <= tok_last)
+				in_span[hit - nums]++;
+		} else if (i >= tok_first && i <= tok_last) {
+			text_more = 1;
+		}
 	}
-	free(keys);
-	if (getenv("PDG_DBG")) fprintf(stderr, "conflict? %s text_only=%d found=%zu of %u span %zu-%zu\n", lic_db_entry_id(db, e, 0), text_only, found, x->n_numbers, tok_first, tok_last);
-	return text_only && found < x->n_numbers;
+	for (uint32_t j = 0; j < x->n_numbers; j++) {
+		if (in_span[j] > nums[j].count)
+			text_more = 1;
+		if (around[j] < nums[j].count)
+			entry_more = 1;
+	}
+	free(in_span);
+	free(around);
+	return text_more && entry_more;
 }
 
 /* Best runner-up score among entries unrelated to e. */

@@ -52,7 +52,7 @@ struct doc {
 	int kind;
 	uint64_t *h;      /* sorted unique n-gram hashes */
 	size_t n;
-	uint32_t *num;    /* sorted unique keys of its number tokens */
+	lic_db_number *num; /* its number tokens, sorted by key */
 	size_t n_num;
 };
 
@@ -62,7 +62,7 @@ struct entry {
 	int kind;
 	const uint64_t *h;
 	size_t n;
-	const uint32_t *num;
+	const lic_db_number *num;
 	size_t n_num;
 	unsigned shift;
 	uint16_t *children;
@@ -159,16 +159,22 @@ static void add_doc(const char *id, int kind, const char *path)
 		if (m == 0 || d->h[i] != d->h[m - 1])
 			d->h[m++] = d->h[i];
 	d->n = m;
-	d->num = pdg_xmalloc((t.n + 1) * sizeof(uint32_t));
+	d->num = pdg_xmalloc((t.n + 1) * sizeof(*d->num));
 	d->n_num = 0;
 	for (size_t i = 0; i < t.n; i++)
-		if (lic_tok_number(&t, i))
-			d->num[d->n_num++] = lic_db_key_of(t.hash[i]);
-	qsort(d->num, d->n_num, sizeof(uint32_t), u32_cmp);
+		if (lic_tok_number(&t, i)) {
+			d->num[d->n_num].key = lic_db_key_of(t.hash[i]);
+			d->num[d->n_num].count = 1;
+			d->n_num++;
+		}
+	qsort(d->num, d->n_num, sizeof(*d->num), u32_cmp);
 	m = 0;
-	for (size_t i = 0; i < d->n_num; i++)
-		if (m == 0 || d->num[i] != d->num[m - 1])
+	for (size_t i = 0; i < d->n_num; i++) {
+		if (m && d->num[i].key == d->num[m - 1].key)
+			d->num[m - 1].count++;
+		else
 			d->num[m++] = d->num[i];
+	}
 	d->n_num = m > 65535 ? 65535 : m;
 	lic_text_free(&t);
 	free(text);
@@ -661,7 +667,7 @@ static int write_db(const char *out, struct entry *es, size_t n,
 		    es[e].n_children * sizeof(uint16_t));
 	pad(&body);
 	for (size_t e = 0; e < n; e++)
-		put(&body, es[e].num, es[e].n_num * sizeof(uint32_t));
+		put(&body, es[e].num, es[e].n_num * sizeof(lic_db_number));
 	pad(&body);
 	put(&body, strings.ptr, strings.len);
 	pad(&body);
