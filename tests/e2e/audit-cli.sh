@@ -131,6 +131,15 @@ valid "$tmp/x.json" mixed
 check "three sources" "$tmp/x.json" \
   "[s['type'] for s in r['sources']]==['directory','archive','file']"
 
+# --- every archive format the README names ------------------------------
+(cd "$a/inner" && tar --zstd -cf ../m.tar.zst LICENSE &&
+	tar -cJf ../m.tar.xz LICENSE && 7z a -bso0 -bsp0 ../m.7z LICENSE)
+for f in m.tar.zst m.tar.xz m.7z; do
+	expect 0 "$f" "$PEDIGREE" audit --format json -o "$tmp/f.json" "$a/$f"
+	check "$f: member read" "$tmp/f.json" \
+	  "r['sources'][0]['type']=='archive' and any(a['path']=='LICENSE' for a in r['artifacts'])"
+done
+
 # --- output file errors ---------------------------------------------------
 expect 2 "unwritable -o" "$PEDIGREE" audit -o /nonexistent/dir/r.json "$m"
 
