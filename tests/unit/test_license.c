@@ -724,6 +724,55 @@ static void weak_is_unknown(void **state)
 	pdg_license_result_free(r);
 }
 
+/* Another version, or a licence with a clause added, is not the
+ * licence: unknown, with the licence it resembles as the nearest. */
+static void versions_and_modifications(void **state)
+{
+	static const char v12[] = ACME_BODY("1.2",
+		"An Operator may not use outputs of the Acme Materials to "
+		"train or improve any other language model.");
+	static const char clause[] =
+		"2a. Extra. The Operator may not use the Acme Materials for "
+		"any commercial purpose whatsoever, in any country, for any "
+		"customer, at any time.\n\n4. Warranty.";
+	const char *at = strstr(acme_10, "4. Warranty.");
+	pdg_license_result *r;
+	char *modified, *renamed, *p;
+
+	(void)state;
+	r = identify(v12);
+	assert_string_equal(r->license, PDG_LICENSE_UNKNOWN);
+	assert_true(r->n_candidates >= 1);
+	assert_string_equal(r->candidates[0].id, "LicenseRef-Acme-1.0");
+	assert_true(r->candidates[0].containment > 0.8);
+	pdg_license_result_free(r);
+
+	assert_non_null(at);
+	modified = malloc(sizeof(acme_10) + sizeof(clause));
+	assert_non_null(modified);
+	memcpy(modified, acme_10, (size_t)(at - acme_10));
+	snprintf(modified + (at - acme_10), sizeof(clause) + sizeof(acme_10),
+	         "%s%s", clause, at + 12);
+	r = identify(modified);
+	assert_string_equal(r->license, PDG_LICENSE_UNKNOWN);
+	assert_string_equal(r->candidates[0].id, "LicenseRef-Acme-1.0");
+	assert_non_null(find_clause(r->clauses, r->n_clauses,
+	                            PDG_CLAUSE_NON_COMMERCIAL));
+	pdg_license_result_free(r);
+	free(modified);
+
+	/* A changed name is a copy: "Acme Robotics" -> "Acme Robotix". */
+	renamed = strdup(acme_10);
+	assert_non_null(renamed);
+	for (p = renamed; (p = strstr(p, "Robotics")); p += 8)
+		p[6] = 'x', p[7] = ' ';
+	r = identify(renamed);
+	assert_string_equal(r->license, "LicenseRef-Acme-1.0");
+	assert_true(r->matches[0].precision < 1.0);
+	pdg_license_result_free(r);
+	free(renamed);
+}
+
 static void declarations(void **state)
 {
 	pdg_license_result *r;
@@ -917,6 +966,7 @@ int main(void)
 		cmocka_unit_test(robust_to_presentation),
 		cmocka_unit_test(embedded_and_several),
 		cmocka_unit_test(weak_is_unknown),
+		cmocka_unit_test(versions_and_modifications),
 		cmocka_unit_test(declarations),
 		cmocka_unit_test(card_sections),
 		cmocka_unit_test(kb_signatures),

@@ -44,7 +44,7 @@ static const struct rule rules[] = {
 	  "commercial* ~2 non|noncommercial* ; noncommercial* ~2 "
 	  "commercial* ; this alternative is allowed" },
 	{ PDG_CLAUSE_NON_COMMERCIAL,
-	  "not|never|no|nor ~5 commercial purpose*|use|uses|usage|advantage|"
+	  "not|never|no|nor ~8 commercial purpose*|use|uses|usage|advantage|"
 	  "gain|exploitation|product|products|service|services|application*|"
 	  "activit*|deployment*|distribution|manner|setting*|environment*|"
 	  "venture*|offering*",

@@ -19,6 +19,8 @@
 
 #define LIC_TOK_SENT 0x1u   /* first token of a sentence */
 #define LIC_TOK_CJK  0x2u   /* one Han/Kana/Hangul character */
+#define LIC_TOK_COPYRIGHT 0x4u /* on a line that starts with a copyright
+                                  statement: where copies differ most */
 
 typedef struct lic_tok {
 	uint32_t off;       /* first source byte */

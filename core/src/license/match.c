@@ -223,6 +223,8 @@ struct span {
 	double c, cw;           /* containment inside the span */
 	double precision;       /* sampled n-grams of the span that match */
 	uint32_t hits;
+	uint32_t inserted;      /* longest run of sampled n-grams of the
+	                           span that the entry does not have */
 };
 
 /* Measure entry e inside positions [from, to] (inclusive). */
@@ -231,11 +233,12 @@ static void measure(struct query *q, uint32_t e, int own, size_t from,
 {
 	const pdg_license_db *db = q->db;
 	uint64_t mask = (1ull << db->entries[e].shift) - 1;
-	uint32_t gen = ++q->stamp_gen;
+	uint32_t gen = ++q->stamp_gen, run = 0;
 	double w = 0;
 	size_t sampled = 0, matched = 0;
 
 	sp->hits = 0;
+	sp->inserted = 0;
 	for (size_t i = from; i <= to && i < q->npos; i++) {
 		uint32_t u = q->pos_u[i];
 
@@ -244,8 +247,15 @@ static void measure(struct query *q, uint32_t e, int own, size_t from,
 		sampled++;
 		/* Precision counts every n-gram of the entry's text; the
 		 * containment of the own variant only its own ones. */
-		if (!has_posting(q, u, e, 0))
+		if (!has_posting(q, u, e, 0)) {
+			/* What follows a copyright statement on its line
+			 * differs between copies; it is no insertion. */
+			if (!(q->t.tok[i].flags & LIC_TOK_COPYRIGHT) &&
+			    ++run > sp->inserted)
+				sp->inserted = run;
 			continue;
+		}
+		run = 0;
 		matched++;
 		if (own && !has_posting(q, u, e, 1))
 			continue;
@@ -424,6 +434,18 @@ static void add_children(struct query *q, pdg_license_result *r,
 	}
 }
 
+/* Sampled n-grams in a row that the licence lacks, from which a span is
+ * a modified licence (a sentence or more inserted: an extra clause, the
+ * NonCommercial definition of CC-BY-NC) rather than a copy: about 16
+ * n-grams, an inserted run of 12 words; a filled-in placeholder or a
+ * changed name is shorter. */
+static uint32_t inserted_limit(const pdg_license_db *db, uint32_t e)
+{
+	uint32_t n = 16u >> db->entries[e].shift;
+
+	return n < 4 ? 4 : n;
+}
+
 static int u32_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -511,6 +533,8 @@ static int text_round(struct query *q, pdg_license_result *r,
 			continue;
 		if (number_conflict(q, s->e, sp.first,
 		                    last_token(q, sp.last)))
+			continue;
+		if (sp.inserted >= inserted_limit(db, s->e))
 			continue;
 		/* A near-exact copy is what it is, however close another
 		 * text is; otherwise a close runner-up is doubt. */

@@ -36,6 +36,8 @@ struct norm {
 	uint32_t line;
 	int sent;            /* the next token starts a sentence */
 	int full;            /* token limit reached */
+	unsigned line_flags; /* LIC_TOK_* for every token of this line */
+	int copy_cont;       /* lines that may continue a copyright line */
 };
 
 /* ------------------------------------------------------------------ */
@@ -149,6 +151,7 @@ static void push_token(struct norm *st, const char *s, size_t len,
 	k->line = st->line;
 	k->len = (uint16_t)len;
 	k->flags = (uint16_t)flags;
+	k->flags |= (uint16_t)st->line_flags;
 	if (st->sent || t->n == 0)
 		k->flags |= LIC_TOK_SENT;
 	st->sent = 0;
@@ -495,7 +498,10 @@ static const char *list_marker(const char *p, const char *end)
 	if (q >= end || (*q != '.' && *q != ')'))
 		return NULL;
 	q++;
-	if (q < end && !is_space((unsigned char)*q))
+	/* Followed by a space or tab, also an escaped one ("a.\\tText" in a
+	 * JSON string). */
+	if (q < end && !is_space((unsigned char)*q) &&
+	    !(end - q >= 2 && q[0] == '\\' && q[1] == 't'))
 		return NULL;
 	return q;
 }
@@ -528,7 +534,7 @@ static int copyright_word(const char *p, const char *end)
 
 static int is_copyright_sign(const char *p, const char *end)
 {
-	return prefix_ci(p, end, "(c)") ||
+	return prefix_ci(p, end, "(c)") || prefix_ci(p, end, "\\u00a9") ||
 	       (end - p >= 2 && (unsigned char)p[0] == 0xc2 &&
 	        (unsigned char)p[1] == 0xa9);
 }
@@ -580,14 +586,18 @@ static const char *statement_end(const char *p, const char *after,
                                   const char *end)
 {
 	const char *lim = end - p > 300 ? p + 300 : end, *q, *prev_cap = NULL;
+	const char *best = end;
 
+	/* The earliest of three ends wins. */
 	if ((q = find_ci(p, lim, "reserved.")))
-		return q + 9;
-	for (q = after + 3; q + 2 < lim; q++)
+		best = q + 9;
+	for (q = after + 3; q + 2 < best && q + 2 < lim; q++)
 		if (*q == '.' && q[1] == ' ' && q[2] >= 'A' && q[2] <= 'Z' &&
-		    !is_abbrev(p, q))
-			return q + 1;
-	for (q = after; q < lim;) {
+		    !is_abbrev(p, q)) {
+			best = q + 1;
+			break;
+		}
+	for (q = after; q < lim && q < best;) {
 		const char *w;
 
 		while (q < lim && !is_alpha((unsigned char)*q)) {
@@ -608,11 +618,13 @@ static const char *statement_end(const char *p, const char *after,
 			prev_cap = w;
 			continue;
 		}
-		if (!statement_word(w, (size_t)(q - w)))
-			return prev_cap ? prev_cap : w;
+		if (!statement_word(w, (size_t)(q - w))) {
+			w = prev_cap ? prev_cap : w;
+			return w < best ? w : best;
+		}
 		prev_cap = NULL;
 	}
-	return end;
+	return best;
 }
 
 /* A four-digit year 19xx or 20xx. */
@@ -638,7 +650,7 @@ static const char *copyright_skip(const char *p, const char *end)
 		p += 9;
 	if (is_copyright_sign(p, end)) {
 		/* "(c)" also numbers list items: "(c) there is notice". */
-		q = p + (*p == '(' ? 3 : 2);
+		q = p + (*p == '(' ? 3 : *p == '\\' ? 6 : 2);
 		while (q < end && is_space((unsigned char)*q))
 			q++;
 		yes = q < end && (*p != '(' || has_year(q, end)) &&
@@ -655,7 +667,8 @@ static const char *copyright_skip(const char *p, const char *end)
 		    is_copyright_sign(q, end))
 			yes = 1;
 		else if (find_ci(q, end, "(c)") ||
-		         find_ci(q, end, "\xc2\xa9"))
+		         find_ci(q, end, "\xc2\xa9") ||
+		         find_ci(q, end, "\\u00a9"))
 			yes = 1;
 		else if (end - p <= 160 && *q >= 'A' && *q <= 'Z' &&
 		         !copyright_word(q, end))
@@ -664,6 +677,22 @@ static const char *copyright_skip(const char *p, const char *end)
 	if (!yes)
 		return NULL;
 	return statement_end(p, q, end);
+}
+
+/* `key: "` or `key: '` at p: where a YAML string starts, or NULL. */
+static const char *yaml_string_start(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && q - p < 40 &&
+	       (is_alnum((unsigned char)*q) || *q == '_' || *q == '-'))
+		q++;
+	if (q == p || q >= end || *q != ':')
+		return NULL;
+	q++;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return q < end && (*q == '"' || *q == '\'') ? q + 1 : NULL;
 }
 
 static int rights_reserved_line(const char *p, const char *end)
@@ -1057,6 +1086,7 @@ static void do_line(struct norm *st, const char *ls, const char *le)
 		p++;
 	if (p == le) {
 		st->sent = 1;   /* a blank line ends a paragraph */
+		st->copy_cont = 0;
 		return;
 	}
 	if (spdx_line(st, ls, le)) {
@@ -1064,11 +1094,25 @@ static void do_line(struct norm *st, const char *ls, const char *le)
 		return;
 	}
 	p = skip_leaders(p, le, &marker);
+	st->line_flags = 0;
+	if ((q = yaml_string_start(p, le))) {
+		/* extra_gated_prompt: "Copyright ...": the key is text,
+		 * the string is checked as a line of its own. */
+		tokenise(st, p, q);
+		p = q;
+	}
 	if ((q = copyright_skip(p, le))) {
 		st->sent = 1;
+		/* A statement wrapped over several lines goes on until a
+		 * blank line, unless it ends with a full stop. */
+		st->copy_cont = le[-1] == '.' && !is_abbrev(p, le - 1) ? 0 : 3;
 		if (q >= le)
 			return;
 		p = q;
+		st->line_flags = LIC_TOK_COPYRIGHT;
+	} else if (st->copy_cont > 0) {
+		st->copy_cont--;
+		st->line_flags = LIC_TOK_COPYRIGHT;
 	}
 	if (rights_reserved_line(p, le)) {
 		st->sent = 1;
@@ -1088,6 +1132,7 @@ static void do_line(struct norm *st, const char *ls, const char *le)
 	if (marker)
 		st->sent = 1;
 	tokenise(st, p, le);
+	st->line_flags = 0;
 	if (*ls == '#')
 		st->sent = 1;   /* a heading is a sentence of its own */
 }
@@ -1110,10 +1155,16 @@ static void escaped_lines(struct norm *st, const char *p, const char *end)
 		}
 		do_line(st, p, bs);
 		p = q = bs + 2;
-		/* Indentation written as escapes. */
-		while (end - p >= 2 && p[0] == '\\' &&
-		       (p[1] == 't' || p[1] == 'r'))
-			p += 2;
+		/* Indentation, partly written as escapes. */
+		for (;;) {
+			if (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			else if (end - p >= 2 && p[0] == '\\' &&
+			         (p[1] == 't' || p[1] == 'r'))
+				p += 2;
+			else
+				break;
+		}
 		q = p;
 	}
 	do_line(st, p, end);
