@@ -10,8 +10,7 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-ok() { printf 'ok - %s\n' "$1"; }
-bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 if ! "$PEDIGREE" plugins 2>/dev/null | grep -q dataset-origin; then
 	echo "1..0 # SKIP dataset-origin plugin not built (no libhs)"

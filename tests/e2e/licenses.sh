@@ -7,8 +7,7 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-ok() { printf 'ok - %s\n' "$1"; }
-bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 # expect STATUS NAME CMD...: run with a watchdog, check the exit status.
 expect() {
 	local want=$1 name=$2; shift 2

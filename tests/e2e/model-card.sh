@@ -8,8 +8,7 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-ok() { printf 'ok - %s\n' "$1"; }
-bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 # card NAME: write stdin to $tmp/NAME/README.md.
 card() { mkdir -p "$tmp/$1"; cat > "$tmp/$1/README.md"; }

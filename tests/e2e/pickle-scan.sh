@@ -8,8 +8,7 @@ tmp=$(mktemp -d)
 marker="/tmp/PWNED_pedigree_$$"
 trap 'rm -rf "$tmp" "$marker"' EXIT
 fails=0
-ok() { printf 'ok - %s\n' "$1"; }
-bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 # Fixtures: one directory per case.  The expected offset of the hostile
 # import is found with pickletools, independently of the walker.

@@ -7,8 +7,7 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-ok() { printf 'ok - %s\n' "$1"; }
-bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 # Fixtures: one directory per case, written with python3's struct module.
 python3 - "$tmp" <<'PY'

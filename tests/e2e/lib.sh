@@ -1,0 +1,4 @@
+# lib.sh - helpers shared by the end-to-end scripts (sourced, not run).
+# Each script keeps `fails` and ends by failing when it is not zero.
+ok() { printf 'ok - %s\n' "$1"; }
+bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
