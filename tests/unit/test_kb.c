@@ -730,6 +730,216 @@ static void test_bad_paths(void **state)
 	free(empty);
 }
 
+/* ---- the model catalogue ---- */
+
+/* The documents `model` resolves to, joined with '+', or "family:ID"
+ * when only the provider is known, or "unknown". */
+static char *lookup(const pdg_kb *kb, const char *model)
+{
+	const pdg_kb_checkpoint *cp = NULL;
+	const pdg_kb_provider *p = pdg_kb_model_lookup(kb, model, &cp);
+	pdg_buf b = PDG_BUF_INIT;
+
+	if (!p)
+		return pdg_xstrdup("unknown");
+	if (!cp) {
+		pdg_buf_printf(&b, "family:%s", p->id);
+		return b.ptr;
+	}
+	for (size_t i = 0; i < cp->n_terms; i++)
+		pdg_buf_printf(&b, "%s%s", i ? "+" : "", cp->terms[i]);
+	return b.ptr;
+}
+
+static void expect_lookup(const pdg_kb *kb, const char *model,
+                          const char *want)
+{
+	char *got = lookup(kb, model);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: got %s, want %s", model, got, want);
+	free(got);
+}
+
+/* The licence follows the checkpoint, not the family (issue 3's Qwen
+ * lesson), and the Llama versions whose output rules differ stay apart. */
+static void test_catalogue_checkpoints(void **state)
+{
+	(void)state;
+	pdg_kb *kb = load_default();
+
+	expect_lookup(kb, "Qwen/Qwen2.5-3B-Instruct",
+	              "LicenseRef-Qwen-Research");
+	expect_lookup(kb, "Qwen/Qwen2.5-32B-Instruct", "Apache-2.0");
+	expect_lookup(kb, "Qwen/Qwen2.5-72B-Instruct", "LicenseRef-Qwen");
+	expect_lookup(kb, "Qwen/Qwen2.5-7B-Instruct", "Apache-2.0");
+	expect_lookup(kb, "qwen2.5-7b-instruct", "Apache-2.0");
+	expect_lookup(kb, "Qwen/Qwen2-72B-Instruct",
+	              "LicenseRef-Tongyi-Qianwen");
+	expect_lookup(kb, "meta-llama/Meta-Llama-3-8B-Instruct",
+	              "LicenseRef-Llama-3-Community");
+	expect_lookup(kb, "meta-llama/Llama-3.1-8B-Instruct",
+	              "LicenseRef-Llama-3.1-Community");
+	expect_lookup(kb, "meta-llama/Llama-3.2-1B",
+	              "LicenseRef-Llama-3.2-Community");
+	expect_lookup(kb, "meta-llama/Llama-3.3-70B-Instruct",
+	              "LicenseRef-Llama-3.3-Community");
+	expect_lookup(kb, "meta-llama/Llama-2-7b-chat-hf",
+	              "LicenseRef-Llama-2-Community");
+	expect_lookup(kb, "google/gemma-2-9b-it", "LicenseRef-Gemma-Terms");
+	expect_lookup(kb, "gemma-2-9b-it", "LicenseRef-Gemma-Terms");
+	expect_lookup(kb, "openai/gpt-oss-20b",
+	              "Apache-2.0+LicenseRef-gpt-oss-Usage-Policy");
+	expect_lookup(kb, "gpt-4o", "LicenseRef-OpenAI-Terms+"
+	              "LicenseRef-OpenAI-Services-Agreement");
+	expect_lookup(kb, "deepseek-ai/DeepSeek-R1-Distill-Llama-8B",
+	              "MIT+LicenseRef-Llama-3.1-Community");
+	expect_lookup(kb, "deepseek-ai/DeepSeek-V3", "LicenseRef-DeepSeek-Model");
+	expect_lookup(kb, "deepseek-ai/DeepSeek-V3-0324", "MIT");
+	/* Family known, checkpoint not: the caller gets candidates. */
+	expect_lookup(kb, "qwen-max", "family:alibaba-qwen");
+	expect_lookup(kb, "llama-7b-hf-mirror", "family:meta-llama");
+	expect_lookup(kb, "acme/avocado-7b", "unknown");
+	expect_lookup(kb, "", "unknown");
+	assert_null(pdg_kb_model_lookup(kb, NULL, NULL));
+	pdg_kb_free(kb);
+}
+
+static void test_catalogue_providers(void **state)
+{
+	(void)state;
+	pdg_kb *kb = load_default();
+	const pdg_kb_provider *p = pdg_kb_provider_find(kb, "OPENAI");
+
+	assert_non_null(p);
+	assert_int_equal(p->kind, PDG_KB_PROVIDER_API);
+	assert_true(p->n_self_id > 0);
+	p = pdg_kb_provider_find(kb, "google-gemma");
+	assert_non_null(p);
+	assert_int_equal(p->kind, PDG_KB_PROVIDER_OPEN_WEIGHTS);
+	assert_string_equal(pdg_kb_provider_kind_name(p->kind),
+	                    "open-weights");
+	assert_null(pdg_kb_provider_find(kb, "nobody"));
+	assert_true(pdg_kb_provider_count(kb) >= 12);
+	assert_null(pdg_kb_provider_at(kb, pdg_kb_provider_count(kb)));
+	/* Providers do not count as licence entries. */
+	for (size_t i = 0; i < pdg_kb_count(kb); i++)
+		assert_non_null(pdg_kb_at(kb, i)->id);
+	pdg_kb_free(kb);
+}
+
+static void test_glob(void **state)
+{
+	(void)state;
+	assert_true(pdg_kb_glob_match("Qwen2.5-3B*", "qwen2.5-3b-instruct"));
+	assert_false(pdg_kb_glob_match("Qwen2.5-3B*", "Qwen2.5-32B"));
+	assert_true(pdg_kb_glob_match("a?c", "abc"));
+	assert_false(pdg_kb_glob_match("a?c", "ac"));
+	assert_true(pdg_kb_glob_match("*", ""));
+	assert_true(pdg_kb_glob_match("*x*y*", "aaxbbyc"));
+	assert_false(pdg_kb_glob_match("*x*y", "aaxbbyc"));
+	assert_true(pdg_kb_glob_match("", ""));
+	assert_false(pdg_kb_glob_match("", "a"));
+}
+
+#define GOOD_PROVIDER(id, extra) \
+	"provider: " id "\n" \
+	"name: Acme\n" \
+	"product: Acme LM\n" \
+	"kind: open-weights\n" \
+	"sources: [https://example.org/acme]\n" extra
+
+static void test_provider_errors(void **state)
+{
+	struct tmp *t = *state;
+	char *p;
+	pdg_kb *kb = NULL;
+
+	p = write_file(t, "ok.yaml", GOOD_ENTRY("LicenseRef-X", "") "---\n"
+	               GOOD_PROVIDER("acme", "checkpoints:\n"
+	               "  - match: [\"acme/lm-*\"]\n"
+	               "    terms: [LicenseRef-X]\n"));
+	assert_int_equal(pdg_kb_load_path(&kb, p), 0);
+	const pdg_kb_checkpoint *cp = NULL;
+	assert_non_null(pdg_kb_model_lookup(kb, "acme/lm-1", &cp));
+	assert_non_null(cp);
+	assert_string_equal(cp->terms[0], "LicenseRef-X");
+	pdg_kb_free(kb);
+	free(p);
+
+	p = write_file(t, "terms.yaml", GOOD_ENTRY("LicenseRef-X", "")
+	               "---\n" GOOD_PROVIDER("acme", "terms: [MIT]\n"));
+	expect_error(p, PDG_EINVALID, "terms.yaml:14:", "provider 'acme'",
+	             "'MIT' is not an entry", NULL);
+	free(p);
+
+	p = write_file(t, "dup.yaml", GOOD_ENTRY("LicenseRef-X", "")
+	               "---\n" GOOD_PROVIDER("acme", "") "---\n"
+	               GOOD_PROVIDER("acme", ""));
+	expect_error(p, PDG_EINVALID, "duplicate id", NULL);
+	free(p);
+
+	p = write_file(t, "kind.yaml", GOOD_ENTRY("LicenseRef-X", "")
+	               "---\nprovider: acme\nname: A\nproduct: B\n"
+	               "kind: hosted\nsources: [https://example.org/]\n");
+	expect_error(p, PDG_EINVALID, "kind.yaml:12:", "entry 'acme'",
+	             "bad value 'hosted'", NULL);
+	free(p);
+
+	p = write_file(t, "miss.yaml", GOOD_ENTRY("LicenseRef-X", "")
+	               "---\nprovider: acme\nname: A\nkind: api\n"
+	               "sources: [https://example.org/]\n");
+	expect_error(p, PDG_EINVALID, "missing required field 'product'",
+	             NULL);
+	free(p);
+
+	p = write_file(t, "field.yaml", GOOD_ENTRY("LicenseRef-X", "")
+	               "---\n" GOOD_PROVIDER("acme", "licence: MIT\n"));
+	expect_error(p, PDG_EINVALID, "unknown provider field 'licence'",
+	             NULL);
+	free(p);
+
+	p = write_file(t, "cp.yaml", GOOD_ENTRY("LicenseRef-X", "")
+	               "---\n" GOOD_PROVIDER("acme", "checkpoints:\n"
+	               "  - match: [\"a b\"]\n    terms: [LicenseRef-X]\n"));
+	expect_error(p, PDG_EINVALID, "cp.yaml:15:", "character ' '", NULL);
+	free(p);
+
+	p = write_file(t, "cp2.yaml", GOOD_ENTRY("LicenseRef-X", "")
+	               "---\n" GOOD_PROVIDER("acme", "checkpoints:\n"
+	               "  - match: [\"a*\"]\n"));
+	expect_error(p, PDG_EINVALID, "'terms' must list", NULL);
+	free(p);
+}
+
+/* Duties and limits may say which edges carry them downstream. */
+static void test_duty_edges(void **state)
+{
+	struct tmp *t = *state;
+	pdg_kb *kb = NULL;
+	char *p = write_file(t, "edges.yaml", GOOD_ENTRY("LicenseRef-X",
+	        "duties:\n  - what: display-attribution\n    value: Built "
+	        "with X\n    text: Say so.\n    edges: [finetune, "
+	        "trained-on-outputs]\nlimits:\n  - what: purpose\n"
+	        "    text: Research only.\n    edges: [dataset]\n"));
+
+	assert_int_equal(pdg_kb_load_path(&kb, p), 0);
+	const pdg_kb_entry *e = pdg_kb_find(kb, "LicenseRef-X");
+	assert_int_equal(e->duties[0].n_edges, 2);
+	assert_string_equal(e->duties[0].edges[1], "trained-on-outputs");
+	assert_int_equal(e->limits[0].n_edges, 1);
+	assert_string_equal(e->limits[0].edges[0], "dataset");
+	pdg_kb_free(kb);
+	free(p);
+
+	p = write_file(t, "badedge.yaml", GOOD_ENTRY("LicenseRef-X",
+	        "duties:\n  - what: give-credit\n    text: Credit.\n"
+	        "    edges: [copy]\n"));
+	expect_error(p, PDG_EINVALID, "badedge.yaml:11:", "bad edge 'copy'",
+	             NULL);
+	free(p);
+}
+
 #define TMP_TEST(f) cmocka_unit_test_setup_teardown(f, tmp_setup, tmp_teardown)
 
 int main(void)
@@ -755,6 +965,11 @@ int main(void)
 		TMP_TEST(test_alias_bomb),
 		TMP_TEST(test_limits),
 		TMP_TEST(test_bad_paths),
+		cmocka_unit_test(test_catalogue_checkpoints),
+		cmocka_unit_test(test_catalogue_providers),
+		cmocka_unit_test(test_glob),
+		TMP_TEST(test_provider_errors),
+		TMP_TEST(test_duty_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,10 +24,20 @@ struct kb_item {
 	size_t seq;               /* load order, to blame the later twin */
 };
 
+struct prov_item {
+	pdg_kb_provider p;        /* first: handed out as &item->p */
+	const char *file;
+	unsigned line;
+	unsigned terms_line;
+};
+
 struct pdg_kb {
 	struct kb_item *items;
 	size_t n;
 	size_t cap;
+	struct prov_item *provs;  /* in load order: lookups try them so */
+	size_t nprovs;
+	size_t capprovs;
 	size_t bytes;
 	pdg_kb_arena *arena;
 };
@@ -38,6 +48,26 @@ struct load_ctx {
 	unsigned doc_no;
 };
 
+static int on_provider(pdg_kb *kb, struct load_ctx *c,
+                       const pdg_kb_node *root)
+{
+	if (kb->nprovs == kb->capprovs) {
+		kb->capprovs = kb->capprovs ? kb->capprovs * 2 : 16;
+		kb->provs = pdg_xrealloc(kb->provs,
+		                         kb->capprovs * sizeof(*kb->provs));
+	}
+	struct prov_item *it = &kb->provs[kb->nprovs];
+	int rc = pdg_kb_provider_from_node(&it->p, &it->terms_line,
+	                                   &kb->arena, c->file, root,
+	                                   c->doc_no);
+	if (rc)
+		return rc;
+	it->file = c->file;
+	it->line = root->line;
+	kb->nprovs++;
+	return 0;
+}
+
 static int on_document(const pdg_kb_node *root, unsigned line,
                        void *payload)
 {
@@ -47,10 +77,12 @@ static int on_document(const pdg_kb_node *root, unsigned line,
 	c->doc_no++;
 	if (!root)
 		return 0;
-	if (kb->n >= PDG_KB_MAX_ENTRIES)
+	if (kb->n + kb->nprovs >= PDG_KB_MAX_ENTRIES)
 		return pdg_error_set(PDG_ELIMIT, "%s:%u: more than %u "
 		                     "entries", c->file, line,
 		                     PDG_KB_MAX_ENTRIES);
+	if (pdg_kb_is_provider_node(root))
+		return on_provider(kb, c, root);
 	if (kb->n == kb->cap) {
 		kb->cap = kb->cap ? kb->cap * 2 : 64;
 		kb->items = pdg_xrealloc(kb->items,
@@ -295,6 +327,43 @@ static int check_use_policies(const pdg_kb *kb)
 	return 0;
 }
 
+static int check_terms_known(const pdg_kb *kb, const struct prov_item *it,
+                             const char *const *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!pdg_kb_find(kb, ids[i]))
+			return pdg_error_set(PDG_EINVALID, "%s:%u: provider "
+			                     "'%s': terms '%s' is not an entry "
+			                     "of the knowledge base", it->file,
+			                     it->terms_line, it->p.id, ids[i]);
+	return 0;
+}
+
+/* Provider ids are unique and every document they name exists. */
+static int check_providers(const pdg_kb *kb)
+{
+	for (size_t i = 0; i < kb->nprovs; i++) {
+		const struct prov_item *it = &kb->provs[i];
+		int rc = check_terms_known(kb, it, it->p.terms,
+		                           it->p.n_terms);
+
+		for (size_t j = 0; !rc && j < it->p.n_checkpoints; j++)
+			rc = check_terms_known(kb, it,
+			                       it->p.checkpoints[j].terms,
+			                       it->p.checkpoints[j].n_terms);
+		for (size_t j = 0; !rc && j < i; j++)
+			if (strcasecmp(kb->provs[j].p.id, it->p.id) == 0)
+				rc = pdg_error_set(PDG_EINVALID, "%s:%u: "
+				        "provider '%s': duplicate id (first "
+				        "defined at %s:%u)", it->file,
+				        it->line, it->p.id,
+				        kb->provs[j].file, kb->provs[j].line);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* Sort, then refuse what only shows across entries. */
 static int finish(pdg_kb *kb, const char *what)
 {
@@ -315,7 +384,9 @@ static int finish(pdg_kb *kb, const char *what)
 		                     f->line);
 	}
 	int rc = check_use_policies(kb);
-	return rc ? rc : check_hf_unique(kb);
+	if (!rc)
+		rc = check_hf_unique(kb);
+	return rc ? rc : check_providers(kb);
 }
 
 static pdg_kb *kb_new(void)
@@ -437,5 +508,115 @@ void pdg_kb_free(pdg_kb *kb)
 		return;
 	pdg_kb_arena_free(kb->arena);
 	free(kb->items);
+	free(kb->provs);
 	free(kb);
+}
+
+/* ---- the model catalogue -------------------------------------------- */
+
+size_t pdg_kb_provider_count(const pdg_kb *kb)
+{
+	return kb ? kb->nprovs : 0;
+}
+
+const pdg_kb_provider *pdg_kb_provider_at(const pdg_kb *kb, size_t i)
+{
+	return kb && i < kb->nprovs ? &kb->provs[i].p : NULL;
+}
+
+const pdg_kb_provider *pdg_kb_provider_find(const pdg_kb *kb,
+                                            const char *id)
+{
+	for (size_t i = 0; kb && id && i < kb->nprovs; i++)
+		if (strcasecmp(kb->provs[i].p.id, id) == 0)
+			return &kb->provs[i].p;
+	return NULL;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+int pdg_kb_glob_match(const char *g, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	/* Iterative: backtrack only to the last '*', so the cost stays
+	 * linear-ish in |s| * |g| whatever the pattern. */
+	while (*s) {
+		if (*g == '*') {
+			star = g++;
+			resume = s;
+		} else if (*g == '?' || (*g && lower((unsigned char)*g) ==
+		                              lower((unsigned char)*s))) {
+			g++;
+			s++;
+		} else if (star) {
+			g = star + 1;
+			s = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*g == '*')
+		g++;
+	return *g == '\0';
+}
+
+static const char *name_part(const char *id)
+{
+	const char *slash = strrchr(id, '/');
+
+	return slash ? slash + 1 : id;
+}
+
+static int checkpoint_matches(const char *glob, const char *model)
+{
+	int glob_org = strchr(glob, '/') != NULL;
+	int model_org = strchr(model, '/') != NULL;
+
+	if (glob_org && model_org)
+		return pdg_kb_glob_match(glob, model);
+	return pdg_kb_glob_match(name_part(glob), name_part(model));
+}
+
+const pdg_kb_provider *pdg_kb_model_lookup(const pdg_kb *kb,
+                                           const char *model,
+                                           const pdg_kb_checkpoint **cp)
+{
+	const pdg_kb_provider *best = NULL;
+	size_t best_len = 0;
+
+	if (cp)
+		*cp = NULL;
+	if (!kb || !model || !*model)
+		return NULL;
+	for (size_t i = 0; i < kb->nprovs; i++) {
+		const pdg_kb_provider *p = &kb->provs[i].p;
+
+		for (size_t j = 0; j < p->n_checkpoints; j++)
+			for (size_t k = 0; k < p->checkpoints[j].n_match; k++)
+				if (checkpoint_matches(
+				        p->checkpoints[j].match[k], model)) {
+					if (cp)
+						*cp = &p->checkpoints[j];
+					return p;
+				}
+	}
+	/* The longest model-name prefix wins: "gpt-oss" over "gpt". */
+	const char *name = name_part(model);
+	for (size_t i = 0; i < kb->nprovs; i++) {
+		const pdg_kb_provider *p = &kb->provs[i].p;
+
+		for (size_t j = 0; j < p->n_model_names; j++) {
+			size_t n = strlen(p->model_names[j]);
+			if (n > best_len &&
+			    pdg_starts_with_ci(name, p->model_names[j])) {
+				best = p;
+				best_len = n;
+			}
+		}
+	}
+	return best;
 }

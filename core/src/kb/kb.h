@@ -37,10 +37,15 @@ typedef enum pdg_kb_outputs {
 	PDG_KB_OUTPUTS_PROHIBITED        /* no improving other models at all */
 } pdg_kb_outputs;
 
+/* Limits and duties may name the lineage edges through which they reach
+ * a downstream model (`edges:` in the YAML).  When they name none, the
+ * entry's derivative_edges decide: they bind derivatives only. */
 typedef struct pdg_kb_limit {
 	const char *what;        /* "monthly-active-users", ... */
 	uint64_t number;         /* 700000000 */
 	const char *text;        /* plain-language sentence */
+	const char *const *edges;
+	size_t n_edges;
 } pdg_kb_limit;
 
 typedef struct pdg_kb_duty {
@@ -50,6 +55,8 @@ typedef struct pdg_kb_duty {
 	                            "state-changes", ... */
 	const char *value;       /* e.g. "Built with Llama", "Llama" */
 	const char *text;        /* plain-language sentence */
+	const char *const *edges;
+	size_t n_edges;
 } pdg_kb_duty;
 
 typedef struct pdg_kb_entry {
@@ -100,6 +107,68 @@ const pdg_kb_entry *pdg_kb_find(const pdg_kb *kb, const char *id);
 const pdg_kb_entry *pdg_kb_find_hf(const pdg_kb *kb, const char *tag,
                                    const char *license_name);
 void pdg_kb_free(pdg_kb *kb);
+
+/* ---- the model catalogue ------------------------------------------------
+ *
+ * A provider document (`provider:` instead of `id:`) names who makes a family
+ * of models, which documents govern each checkpoint (the licence depends on
+ * the exact checkpoint: Qwen2.5-3B and -72B differ from the other sizes),
+ * and how their outputs give themselves away in training data. */
+
+typedef enum pdg_kb_provider_kind {
+	PDG_KB_PROVIDER_API = 0,      /* "api": a hosted service */
+	PDG_KB_PROVIDER_OPEN_WEIGHTS  /* "open-weights": downloadable models */
+} pdg_kb_provider_kind;
+
+/* Checkpoints matched by glob ('*', '?', ASCII case-insensitive) and the
+ * documents that govern them. */
+typedef struct pdg_kb_checkpoint {
+	const char *const *match;
+	size_t n_match;
+	const char *const *terms;     /* KB ids */
+	size_t n_terms;
+} pdg_kb_checkpoint;
+
+typedef struct pdg_kb_provider {
+	const char *id;               /* "google-gemma" */
+	const char *name;             /* organisation: "Google" */
+	const char *product;          /* "Gemma (open weights)" */
+	pdg_kb_provider_kind kind;
+	const char *const *terms;     /* documents of the family when no
+	                                 checkpoint matches: the candidates */
+	size_t n_terms;
+	const pdg_kb_checkpoint *checkpoints;
+	size_t n_checkpoints;
+	const char *const *self_id;   /* phrases its models say of themselves */
+	size_t n_self_id;
+	const char *const *model_names; /* prefixes of model names in data */
+	size_t n_model_names;
+	const char *const *sources;
+	size_t n_sources;
+} pdg_kb_provider;
+
+size_t pdg_kb_provider_count(const pdg_kb *kb);
+/** Providers in the order the KB files define them. */
+const pdg_kb_provider *pdg_kb_provider_at(const pdg_kb *kb, size_t i);
+/** Exact id, ASCII case-insensitive; NULL when unknown. */
+const pdg_kb_provider *pdg_kb_provider_find(const pdg_kb *kb,
+                                            const char *id);
+/**
+ * Who makes `model` ("Qwen/Qwen2.5-3B-Instruct", "gemma-2-9b-it",
+ * "gpt-4o").  Checkpoint globs are tried first, in KB order; a glob with
+ * an organisation ("Qwen/...") is compared with the whole id, or with its
+ * name part when `model` has no organisation; a glob without one with the
+ * name part.  Then the providers' model_names as name prefixes.  *cp is
+ * set to the matching checkpoint, or NULL when only the family is known
+ * (its `terms` are then candidates, not a conclusion).  NULL: unknown.
+ */
+const pdg_kb_provider *pdg_kb_model_lookup(const pdg_kb *kb,
+                                           const char *model,
+                                           const pdg_kb_checkpoint **cp);
+/** Glob match used by the catalogue ('*' any run, '?' one byte,
+ *  ASCII case-insensitive). */
+int pdg_kb_glob_match(const char *glob, const char *s);
+const char *pdg_kb_provider_kind_name(pdg_kb_provider_kind k);
 
 const char *pdg_kb_doc_kind_name(pdg_kb_doc_kind k);
 const char *pdg_kb_commercial_name(pdg_kb_commercial c);

@@ -41,7 +41,7 @@ static const char *const outputs_names[] = {
 };
 static const char *const edge_names[] = {
 	"finetune", "adapter", "quantized", "merge", "distillation",
-	"trained-on-outputs", NULL
+	"trained-on-outputs", "dataset", NULL
 };
 /* Vocabularies that rules key on; docs/knowledge-base.md explains each. */
 static const char *const duty_names[] = {
@@ -272,8 +272,8 @@ static int check_edge(const struct ectx *x, const pdg_kb_node *n,
 		return 0;
 	char allowed[256];
 	join_names(allowed, sizeof(allowed), edge_names);
-	return fail(x, PDG_EINVALID, n->line, "derivative_edges: bad value "
-	            "'%s' (expected %s)", s, allowed);
+	return fail(x, PDG_EINVALID, n->line, "bad edge '%s' (expected %s)",
+	            s, allowed);
 }
 
 static int check_signature(const struct ectx *x, const pdg_kb_node *n,
@@ -378,8 +378,11 @@ static int limit_pair(struct ectx *x, const pdg_kb_node *k,
 		return get_number(x, v, &l->number);
 	if (strcmp(k->str, "text") == 0)
 		return get_text(x, v, "limit text", &l->text);
+	if (strcmp(k->str, "edges") == 0)
+		return get_list(x, v, "limit edges", check_edge, &l->edges,
+		                &l->n_edges);
 	return fail(x, PDG_EINVALID, k->line, "limits: unknown field '%s' "
-	            "(expected what, number or text)", k->str);
+	            "(expected what, number, text or edges)", k->str);
 }
 
 static int duty_pair(struct ectx *x, const pdg_kb_node *k,
@@ -398,8 +401,11 @@ static int duty_pair(struct ectx *x, const pdg_kb_node *k,
 		return get_text(x, v, "duty value", &d->value);
 	if (strcmp(k->str, "text") == 0)
 		return get_text(x, v, "duty text", &d->text);
+	if (strcmp(k->str, "edges") == 0)
+		return get_list(x, v, "duty edges", check_edge, &d->edges,
+		                &d->n_edges);
 	return fail(x, PDG_EINVALID, k->line, "duties: unknown field '%s' "
-	            "(expected what, value or text)", k->str);
+	            "(expected what, value, text or edges)", k->str);
 }
 
 static int get_limits(struct ectx *x, const pdg_kb_node *n)
@@ -630,4 +636,187 @@ int pdg_kb_entry_from_node(pdg_kb_entry *out, unsigned *use_policy_line,
 	if (!rc)
 		rc = check_required(&x, root);
 	return rc;
+}
+
+/* ---- provider documents (the model catalogue) ----------------------- */
+
+static const char *const provider_kind_names[] = {
+	"api", "open-weights", NULL
+};
+
+const char *pdg_kb_provider_kind_name(pdg_kb_provider_kind k)
+{
+	if ((unsigned)k < sizeof(provider_kind_names) /
+	                  sizeof(provider_kind_names[0]) - 1)
+		return provider_kind_names[k];
+	return "unknown";
+}
+
+static int check_glob(const struct ectx *x, const pdg_kb_node *n,
+                      const char *s)
+{
+	return check_charset(x, n, "checkpoint glob", s, "._-/*?", 0, 128);
+}
+
+static int check_model_name(const struct ectx *x, const pdg_kb_node *n,
+                            const char *s)
+{
+	return check_charset(x, n, "model name", s, "._-/", 0, 128);
+}
+
+static int check_term_id(const struct ectx *x, const pdg_kb_node *n,
+                         const char *s)
+{
+	return check_charset(x, n, "terms id", s, ".+-", 0, 128);
+}
+
+static int checkpoint_pair(struct ectx *x, const pdg_kb_node *k,
+                           const pdg_kb_node *v, void *item)
+{
+	pdg_kb_checkpoint *c = item;
+
+	if (strcmp(k->str, "match") == 0)
+		return get_list(x, v, "checkpoint match", check_glob,
+		                &c->match, &c->n_match);
+	if (strcmp(k->str, "terms") == 0)
+		return get_list(x, v, "checkpoint terms", check_term_id,
+		                &c->terms, &c->n_terms);
+	return fail(x, PDG_EINVALID, k->line, "checkpoints: unknown field "
+	            "'%s' (expected match or terms)", k->str);
+}
+
+static int get_checkpoints(struct ectx *x, pdg_kb_provider *p,
+                           const pdg_kb_node *n)
+{
+	if (n->type != PDG_KB_NODE_SEQ)
+		return fail(x, PDG_EINVALID, n->line, "checkpoints must be a "
+		            "list");
+	if (n->n > PDG_KB_MAX_LIST)
+		return fail(x, PDG_ELIMIT, n->line, "checkpoints has more "
+		            "than %u items", PDG_KB_MAX_LIST);
+	pdg_kb_checkpoint *v = pdg_kb_arena_alloc(x->arena, (n->n ? n->n : 1)
+	                                          * sizeof(*v));
+	size_t i = 0;
+	for (const pdg_kb_node *c = n->first; c; c = c->next, i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		if (c->type != PDG_KB_NODE_MAP)
+			return fail(x, PDG_EINVALID, c->line, "each checkpoint "
+			            "must be a mapping with match and terms");
+		int rc = each_pair(x, c, "checkpoints", checkpoint_pair,
+		                   &v[i]);
+		if (rc)
+			return rc;
+		if (!v[i].n_match || !v[i].n_terms)
+			return fail(x, PDG_EINVALID, c->line, "checkpoint: "
+			            "'%s' must list at least one item",
+			            v[i].n_match ? "terms" : "match");
+	}
+	p->checkpoints = v;
+	p->n_checkpoints = n->n;
+	return 0;
+}
+
+struct provider_ctx {
+	pdg_kb_provider *p;
+	unsigned terms_line;
+	int have_name, have_product, have_kind, have_sources;
+};
+
+static int provider_pair(struct ectx *x, const pdg_kb_node *k,
+                         const pdg_kb_node *v, void *item)
+{
+	struct provider_ctx *pc = item;
+	pdg_kb_provider *p = pc->p;
+	int i, rc;
+
+	if (strcmp(k->str, "provider") == 0)
+		return 0;       /* read first */
+	if (strcmp(k->str, "name") == 0) {
+		pc->have_name = 1;
+		return get_text(x, v, "name", &p->name);
+	}
+	if (strcmp(k->str, "product") == 0) {
+		pc->have_product = 1;
+		return get_text(x, v, "product", &p->product);
+	}
+	if (strcmp(k->str, "kind") == 0) {
+		pc->have_kind = 1;
+		rc = get_enum(x, v, "kind", provider_kind_names, &i);
+		p->kind = (pdg_kb_provider_kind)i;
+		return rc;
+	}
+	if (strcmp(k->str, "terms") == 0) {
+		pc->terms_line = v->line;
+		return get_list(x, v, "terms", check_term_id, &p->terms,
+		                &p->n_terms);
+	}
+	if (strcmp(k->str, "checkpoints") == 0)
+		return get_checkpoints(x, p, v);
+	if (strcmp(k->str, "self_id") == 0)
+		return get_list(x, v, "self_id", NULL, &p->self_id,
+		                &p->n_self_id);
+	if (strcmp(k->str, "model_names") == 0)
+		return get_list(x, v, "model_names", check_model_name,
+		                &p->model_names, &p->n_model_names);
+	if (strcmp(k->str, "sources") == 0) {
+		pc->have_sources = 1;
+		return get_list(x, v, "sources", check_source, &p->sources,
+		                &p->n_sources);
+	}
+	return fail(x, PDG_EINVALID, k->line, "unknown provider field '%s'",
+	            k->str);
+}
+
+int pdg_kb_is_provider_node(const pdg_kb_node *root)
+{
+	if (root->type != PDG_KB_NODE_MAP)
+		return 0;
+	for (const pdg_kb_node *k = root->first; k; k = k->next->next)
+		if (k->type == PDG_KB_NODE_SCALAR &&
+		    strcmp(k->str, "provider") == 0)
+			return 1;
+	return 0;
+}
+
+int pdg_kb_provider_from_node(pdg_kb_provider *out, unsigned *terms_line,
+                              pdg_kb_arena **arena, const char *file,
+                              const pdg_kb_node *root, unsigned doc_no)
+{
+	struct provider_ctx pc;
+	struct ectx x;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&x, 0, sizeof(x));
+	memset(&pc, 0, sizeof(pc));
+	pc.p = out;
+	x.arena = arena;
+	x.file = file;
+	x.doc_no = doc_no;
+	for (const pdg_kb_node *k = root->first; k; k = k->next->next) {
+		if (k->type != PDG_KB_NODE_SCALAR ||
+		    strcmp(k->str, "provider") != 0)
+			continue;
+		rc = get_text(&x, k->next, "provider", &out->id);
+		if (!rc)
+			rc = check_charset(&x, k->next, "provider", out->id,
+			                   "-", 1, 64);
+		if (rc)
+			return rc;
+		x.id = out->id;
+	}
+	rc = each_pair(&x, root, NULL, provider_pair, &pc);
+	if (rc)
+		return rc;
+	if (!pc.have_name || !pc.have_product || !pc.have_kind ||
+	    !pc.have_sources)
+		return fail(&x, PDG_EINVALID, root->line, "missing required "
+		            "field '%s'", !pc.have_name ? "name" :
+		            !pc.have_product ? "product" :
+		            !pc.have_kind ? "kind" : "sources");
+	if (out->n_sources == 0)
+		return fail(&x, PDG_EINVALID, root->line, "sources must list "
+		            "at least one URL");
+	*terms_line = pc.terms_line ? pc.terms_line : root->line;
+	return 0;
 }
