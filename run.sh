@@ -52,11 +52,21 @@ build() {
 	ninja -C build >&2
 }
 
+# The worked case: the student samples/avocado, local copies of its three
+# teachers, judged by the release policy (README.md walks through it).
+DEMO_ARGS=(
+	--policy release
+	--component Qwen/Qwen2.5-7B-Instruct=samples/teachers/qwen2.5-7b-instruct
+	--component google/gemma-2-9b-it=samples/teachers/gemma-2-9b-it
+	--component openai/gpt-oss-20b=samples/teachers/gpt-oss-20b
+	samples/avocado
+)
+
 cmd_demo() {
 	build
-	log "pedigree audit samples/avocado"
+	log "pedigree audit ${DEMO_ARGS[*]}"
 	local rc=0
-	./build/core/pedigree audit samples/avocado || rc=$?
+	./build/core/pedigree audit "${DEMO_ARGS[@]}" || rc=$?
 	log "exit status $rc (0 pass, 1 a finding failed the audit," \
 	    "2 bad input, 3 internal error)"
 	# The demo shows the audit; a failing verdict is its expected output.

@@ -20,13 +20,24 @@ static void usage(FILE *f)
 "streams, nested archives included; nothing is extracted to disk.\n"
 "\n"
 "Options:\n"
+"  -p, --policy FILE       judge the audit by this policy (YAML), or by a\n"
+"                          built-in one: default, release, research-only\n"
+"                          (see 'pedigree policy check --help')\n"
+"      --component ID=PATH a local copy of a base model or teacher the\n"
+"                          audited model names by ID (repeatable): its\n"
+"                          files decide its licence\n"
+"      --dataset PATH      a training dataset of the audited model\n"
+"                          (repeatable): its licence and what generated\n"
+"                          its records flow to the model\n"
 "  -f, --format FMT        report format: text (default) or json\n"
 "  -o, --output FILE       write the report to FILE instead of stdout\n"
 "  -r, --rev REV           read git repositories at REV (any revision git\n"
 "                          understands) from the object database; without\n"
 "                          it a working tree is read as a directory\n"
-"      --fail-on LEVEL     fail (exit 1) on findings of LEVEL or worse:\n"
-"                          error (default), warning, info, or never\n"
+"      --fail-on LEVEL     also fail (exit 1) on findings of LEVEL or\n"
+"                          worse whatever the policy says: warning or\n"
+"                          info; 'never' fails nothing; 'error' is the\n"
+"                          default policy's own rule\n"
 "      --plugin-path DIRS  extra plugin directories (':'-separated),\n"
 "                          searched before $PEDIGREE_PLUGIN_PATH\n"
 "      --max-read SIZE     largest prefix of a file held in memory\n"
@@ -42,7 +53,7 @@ static void usage(FILE *f)
 "\n"
 "Exit status:\n"
 "  0  no failing finding\n"
-"  1  a finding failed the audit (see --fail-on)\n"
+"  1  a finding failed the audit (its verdict is fail: see --policy)\n"
 "  2  usage error or unusable input (missing path, not a repository,\n"
 "     unreadable archive); the message names the path\n"
 "  3  internal error\n", f);
@@ -55,9 +66,14 @@ enum {
 	OPT_MAX_EXPAND,
 	OPT_MAX_DEPTH,
 	OPT_MAX_FILES,
+	OPT_COMPONENT,
+	OPT_DATASET,
 };
 
 static const struct option options[] = {
+	{ "policy", required_argument, NULL, 'p' },
+	{ "component", required_argument, NULL, OPT_COMPONENT },
+	{ "dataset", required_argument, NULL, OPT_DATASET },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "rev", required_argument, NULL, 'r' },
@@ -172,53 +188,123 @@ static int use_color(const char *output)
 	return isatty(STDOUT_FILENO);
 }
 
+/* Inputs other than the PATHs, in the order given. */
+struct extra {
+	int dataset;
+	char *id;               /* --component: owned copy of ID */
+	const char *path;
+};
+
+static int add_extra(struct extra **v, size_t *n, int c, const char *arg)
+{
+	struct extra x = { c == OPT_DATASET, NULL, arg };
+
+	if (c == OPT_COMPONENT) {
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg || !eq[1])
+			return pdg_cli_usage_error("audit", "--component wants "
+			                           "ID=PATH, not '%s'", arg);
+		x.id = strndup(arg, (size_t)(eq - arg));
+		x.path = eq + 1;
+	}
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!*v)
+		abort();
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+static void free_extras(struct extra *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].id);
+	free(v);
+}
+
+static int add_inputs(pdg_audit *a, int argc, char **argv,
+                      const struct extra *x, size_t nx)
+{
+	int rc = 0;
+
+	for (int i = optind; i < argc && rc >= 0; i++)
+		rc = pdg_audit_add_path(a, argv[i]);
+	for (size_t i = 0; i < nx && rc >= 0; i++)
+		rc = x[i].dataset ? pdg_audit_add_dataset(a, x[i].path)
+		                  : pdg_audit_add_component(a, x[i].id,
+		                                            x[i].path);
+	if (rc < 0)
+		fprintf(stderr, "pedigree audit: %s\n", pdg_error_last());
+	return rc;
+}
+
 int pdg_cmd_audit(int argc, char **argv)
 {
 	pdg_audit_options o = PDG_AUDIT_OPTIONS_INIT;
 	pdg_report_format fmt = PDG_REPORT_TEXT;
-	const char *output = NULL;
+	const char *output = NULL, *policy = NULL;
 	int quiet = 0, c, rc;
 	pdg_audit *a = NULL;
+	struct extra *extras = NULL;
+	size_t nextras = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:o:r:qh", options,
+	while ((c = getopt_long(argc, argv, "+p:f:o:r:qh", options,
 	                        NULL)) != -1) {
+		if (c == 'p') {
+			policy = optarg;
+			continue;
+		}
+		if (c == OPT_COMPONENT || c == OPT_DATASET) {
+			rc = add_extra(&extras, &nextras, c, optarg);
+			if (rc) {
+				free_extras(extras, nextras);
+				return rc;
+			}
+			continue;
+		}
 		if (c == 'h') {
+			free_extras(extras, nextras);
 			usage(stdout);
 			return PDG_EXIT_OK;
 		}
-		if (c == '?' || c == ':')
+		if (c == '?' || c == ':') {
+			free_extras(extras, nextras);
 			return pdg_cli_usage_error("audit", "unknown or "
 			                           "incomplete option '%s'; see "
 			                           "'pedigree audit --help'",
 			                           argv[optind - 1]);
+		}
 		if (c == 'q')
 			quiet = 1;
 		rc = parse_option(&o, c, optarg, &fmt, &output);
-		if (rc)
+		if (rc) {
+			free_extras(extras, nextras);
 			return rc;
+		}
 	}
-	if (optind >= argc)
+	if (optind >= argc) {
+		free_extras(extras, nextras);
 		return pdg_cli_usage_error("audit", "no PATH given; see "
 		                           "'pedigree audit --help'");
+	}
 	o.progress = !quiet && isatty(STDERR_FILENO);
 
 	rc = pdg_audit_new(&a, &o);
-	if (rc < 0) {
+	if (rc >= 0 && policy && (rc = pdg_audit_set_policy(a, policy)) < 0)
+		fprintf(stderr, "pedigree audit: --policy %s\n",
+		        pdg_error_last());
+	else if (rc < 0)
 		fprintf(stderr, "pedigree audit: %s\n", pdg_error_last());
+	if (rc >= 0)
+		rc = add_inputs(a, argc, argv, extras, nextras);
+	free_extras(extras, nextras);
+	if (rc >= 0 && (rc = pdg_audit_finish(a)) < 0)
+		fprintf(stderr, "pedigree audit: %s\n", pdg_error_last());
+	if (rc < 0) {
+		pdg_audit_free(a);
 		return pdg_cli_exit_for(rc);
 	}
-	for (int i = optind; i < argc; i++) {
-		rc = pdg_audit_add_path(a, argv[i]);
-		if (rc < 0) {
-			fprintf(stderr, "pedigree audit: %s\n",
-			        pdg_error_last());
-			pdg_audit_free(a);
-			return pdg_cli_exit_for(rc);
-		}
-	}
-	pdg_audit_finish(a);
 
 	int status = pdg_audit_failed(a) ? PDG_EXIT_FAIL : PDG_EXIT_OK;
 	if (!quiet || (output && strcmp(output, "-") != 0)) {

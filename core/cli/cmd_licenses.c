@@ -146,6 +146,17 @@ static void show_strings(FILE *f, const char *title,
 		wrap(f, "  - ", 4, v[i]);
 }
 
+/* "    reaches models by: finetune, dataset" for items with edges:. */
+static void show_item_edges(FILE *f, const char *const *edges, size_t n)
+{
+	if (n == 0)
+		return;
+	fputs("    reaches models by:", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s %s", i ? "," : "", edges[i]);
+	fputc('\n', f);
+}
+
 static void show_limits(FILE *f, const pdg_kb_limit *v, size_t n)
 {
 	char lead[128], num[40];
@@ -162,6 +173,7 @@ static void show_limits(FILE *f, const pdg_kb_limit *v, size_t n)
 			snprintf(lead, sizeof(lead), "  - [%s] ", v[i].what);
 		}
 		wrap(f, lead, 4, v[i].text);
+		show_item_edges(f, v[i].edges, v[i].n_edges);
 	}
 }
 
@@ -178,6 +190,7 @@ static void show_duties(FILE *f, const pdg_kb_duty *v, size_t n)
 			fprintf(f, " \"%s\"", v[i].value);
 		fputc('\n', f);
 		wrap(f, "    ", 4, v[i].text);
+		show_item_edges(f, v[i].edges, v[i].n_edges);
 	}
 }
 
@@ -282,21 +295,32 @@ static json_t *number_json(uint64_t v)
 	return json_string(buf);
 }
 
+/* An item's own edges, or null when the entry's derivative_edges
+ * decide. */
+static json_t *edges_json(const char *const *v, size_t n)
+{
+	return n ? strings_json(v, n) : json_null();
+}
+
 static json_t *entry_json(const pdg_kb_entry *e)
 {
 	json_t *o = json_object();
 	json_t *limits = json_array(), *duties = json_array();
 
 	for (size_t i = 0; i < e->n_limits; i++)
-		json_array_append_new(limits, json_pack("{s:s, s:o, s:s}",
+		json_array_append_new(limits, json_pack("{s:s, s:o, s:s, s:o}",
 			"what", e->limits[i].what,
 			"number", number_json(e->limits[i].number),
-			"text", e->limits[i].text));
+			"text", e->limits[i].text,
+			"edges", edges_json(e->limits[i].edges,
+			                    e->limits[i].n_edges)));
 	for (size_t i = 0; i < e->n_duties; i++)
-		json_array_append_new(duties, json_pack("{s:s, s:o, s:s}",
+		json_array_append_new(duties, json_pack("{s:s, s:o, s:s, s:o}",
 			"what", e->duties[i].what,
 			"value", str_or_null(e->duties[i].value),
-			"text", e->duties[i].text));
+			"text", e->duties[i].text,
+			"edges", edges_json(e->duties[i].edges,
+			                    e->duties[i].n_edges)));
 	json_object_set_new(o, "id", json_string(e->id));
 	json_object_set_new(o, "name", json_string(e->name));
 	json_object_set_new(o, "family", json_string(e->family));

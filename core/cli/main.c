@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	  "identify the licence of text files" },
 	{ "licenses", pdg_cmd_licenses,
 	  "list the knowledge base, or show what one licence obliges" },
+	{ "policy", pdg_cmd_policy,
+	  "validate release policies; hash files for clarifications" },
 	{ "plugins", pdg_cmd_plugins,
 	  "list detector plugins and why any failed to load" },
 	{ "scan-data", pdg_cmd_scan_data,

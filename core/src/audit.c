@@ -8,6 +8,7 @@
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "classify.h"
 #include "consistency.h"
 #include "error.h"
+#include "kb/kb.h"
 #include "util.h"
 
 /* Progress is redrawn every this many artifacts when enabled. */
@@ -169,6 +171,7 @@ int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o)
 		                     "not supported", o->version);
 	a = pdg_xcalloc(1, sizeof(*a));
 	a->opts = o ? *o : defaults;
+	a->texts = pdg_texts_new();
 	rc = pdg_plugin_set_load(&a->plugins, a->opts.plugin_path);
 	if (rc < 0) {
 		pdg_audit_free(a);
@@ -198,10 +201,6 @@ int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o)
  * the suffixes that only say how it is packed. */
 static char *component_of(const char *path)
 {
-	static const char *const packing[] = {
-		".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.xz", ".txz",
-		".tar.bz2", ".tar", ".zip", ".7z", ".git",
-	};
 	char resolved[PATH_MAX];
 	char *base;
 
@@ -209,13 +208,7 @@ static char *component_of(const char *path)
 		base = pdg_path_basename(resolved);
 	else
 		base = pdg_path_basename(path);
-	for (size_t i = 0; i < sizeof(packing) / sizeof(*packing); i++) {
-		size_t n = strlen(base), m = strlen(packing[i]);
-		if (n > m && pdg_ends_with_ci(base, packing[i])) {
-			base[n - m] = '\0';
-			break;
-		}
-	}
+	pdg_strip_packing_suffix(base);
 	return base;
 }
 
@@ -283,6 +276,31 @@ static void keep_artifact(pdg_audit *a, struct pdg_artifact *art)
 		k->lfs_oid = pdg_xstrdup(art->lfs_oid);
 		k->lfs_size = art->lfs_size;
 	}
+}
+
+/* Model cards and licence-bearing files of the repositories themselves
+ * (not archive members) are kept so that obligations can be checked after
+ * every detector has run. */
+static void keep_text(pdg_audit *a, pdg_audit_source *src,
+                      struct pdg_artifact *art)
+{
+	const uint8_t *data;
+	size_t len;
+
+	if ((art->kind != PDG_KIND_MODEL_CARD &&
+	     art->kind != PDG_KIND_LICENSE) ||
+	    (art->flags & (PDG_ARTIFACT_IN_ARCHIVE | PDG_ARTIFACT_LFS_POINTER)))
+		return;
+	/* The whole head, so that clarifications can hash the file; only
+	 * its first PDG_TEXTS_MAX_DOC bytes are kept. */
+	if (pdg_artifact_head(art, SIZE_MAX, &data, &len) < 0)
+		return;         /* the plugins report unreadable files */
+	if (pdg_texts_add(a->texts, src->component, src->path, art->path,
+	                  art->commit, art->kind, data, len,
+	                  pdg_artifact_size(art)) < 0)
+		add_finding(a, src, PDG_FINDING_INPUT, PDG_SEVERITY_INFO,
+		            "core.texts-full", art->path, art->commit, -1, NULL,
+		            "%s", pdg_error_last());
 }
 
 static void progress(const pdg_audit *a, const pdg_audit_source *src,
@@ -353,6 +371,7 @@ static int on_artifact(pdg_walk *w, struct pdg_artifact *art, void *payload)
 		            (unsigned long long)art->lfs_size, art->lfs_oid);
 		return 0;
 	}
+	keep_text(a, src, art);
 	run_plugins(a, src, art);
 	if (art->kind == PDG_KIND_ARCHIVE && !w->expand_exceeded) {
 		rc = pdg_source_archive_walk_artifact(w, art);
@@ -375,7 +394,8 @@ static void on_problem(pdg_walk *w, const pdg_problem *p, void *payload)
 	            p->message);
 }
 
-int pdg_audit_add_path(pdg_audit *a, const char *path)
+static int add_input(pdg_audit *a, const char *path, const char *component,
+                     pdg_component_role role)
 {
 	pdg_source_type type;
 	int rc;
@@ -391,7 +411,9 @@ int pdg_audit_add_path(pdg_audit *a, const char *path)
 	memset(src, 0, sizeof(*src));
 	src->path = pdg_xstrdup(path);
 	src->type = type;
-	src->component = component_of(path);
+	src->component = component ? pdg_xstrdup(component)
+	                           : component_of(path);
+	src->role = role;
 
 	struct walk_ctx ctx = { a, src };
 	pdg_source_cb cb = { on_artifact, on_problem, &ctx };
@@ -418,6 +440,67 @@ int pdg_audit_add_path(pdg_audit *a, const char *path)
 	}
 	progress(a, src, 1);
 	return rc < 0 ? rc : 0;
+}
+
+int pdg_audit_add_path(pdg_audit *a, const char *path)
+{
+	return add_input(a, path, NULL, PDG_ROLE_MODEL);
+}
+
+int pdg_audit_add_component(pdg_audit *a, const char *id, const char *path)
+{
+	if (!id || !*id || strchr(id, '=') || strpbrk(id, " \t\n"))
+		return pdg_error_set(PDG_EUSAGE, "component id '%s' is not a "
+		                     "model id (org/name or name)",
+		                     id ? id : "");
+	return add_input(a, path, id, PDG_ROLE_BASE);
+}
+
+int pdg_audit_add_dataset(pdg_audit *a, const char *path)
+{
+	return add_input(a, path, NULL, PDG_ROLE_DATASET);
+}
+
+int pdg_audit_set_policy(pdg_audit *a, const char *path)
+{
+	pdg_policy *p = NULL;
+	int rc;
+
+	if (a->finished)
+		return pdg_error_set(PDG_ERROR, "audit already finished");
+	rc = pdg_policy_load(&p, path);
+	if (rc < 0)
+		return rc;
+	pdg_policy_free(a->policy);
+	a->policy = p;
+	return 0;
+}
+
+const char *pdg_audit_policy_name(const pdg_audit *a)
+{
+	return a->policy ? pdg_policy_name(a->policy) : NULL;
+}
+
+/* Join the findings into the lineage graph and check what flows along
+ * it.  Without a knowledge base there is nothing to apply: the graph
+ * still shows the components. */
+static void build_lineage(pdg_audit *a)
+{
+	pdg_lineage_input *in = pdg_xcalloc(a->nsources ? a->nsources : 1,
+	                                    sizeof(*in));
+	pdg_kb *kb = NULL;
+
+	for (size_t i = 0; i < a->nsources; i++) {
+		in[i].component = a->sources[i].component;
+		in[i].source = a->sources[i].path;
+		in[i].role = a->sources[i].role;
+	}
+	if (pdg_kb_load_default(&kb) < 0)
+		kb = NULL;
+	pdg_lineage_build(&a->lineage, &a->findings, in, a->nsources,
+	                  a->texts, kb, pdg_policy_intent(a->policy));
+	pdg_kb_free(kb);
+	free(in);
 }
 
 int pdg_audit_finish(pdg_audit *a)
@@ -449,6 +532,10 @@ int pdg_audit_finish(pdg_audit *a)
 			            "plugin %s did not start: %s",
 			            ap->plugin->name, ap->init_error);
 	}
+	if (!a->policy && pdg_policy_load(&a->policy, "default") < 0)
+		return pdg_error_set(PDG_ERROR, "the built-in default policy "
+		                     "does not load: %s", pdg_error_last());
+	pdg_policy_clarify(a->policy, &a->findings, a->texts);
 	for (size_t i = 0; i < a->nsources; i++) {
 		int dup = 0;
 		for (size_t j = 0; j < i; j++)
@@ -460,12 +547,21 @@ int pdg_audit_finish(pdg_audit *a)
 			                      a->sources[i].component,
 			                      a->sources[i].path);
 	}
+	build_lineage(a);
+	pdg_policy_check_licenses(a->policy, &a->lineage, &a->findings);
 	pdg_findings_sort(&a->findings);
-	a->failed = 0;
-	if (!a->opts.no_fail)
-		for (size_t i = 0; i < a->findings.len; i++)
-			if (a->findings.items[i].severity >= a->opts.fail_on)
-				a->failed = 1;
+
+	/* --fail-on error is the default policy's own rule; other levels
+	 * tighten whatever policy is in force. */
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	int fail_on = a->opts.fail_on != PDG_SEVERITY_ERROR
+	              ? (int)a->opts.fail_on : -1;
+	a->failed = pdg_policy_judge(a->policy, &a->findings, fail_on,
+	                             a->opts.no_fail, today);
 	a->finished = 1;
 	return 0;
 }
@@ -510,5 +606,8 @@ void pdg_audit_free(pdg_audit *a)
 	}
 	free(a->artifacts);
 	pdg_findings_clear(&a->findings);
+	pdg_texts_free(a->texts);
+	pdg_lineage_clear(&a->lineage);
+	pdg_policy_free(a->policy);
 	free(a);
 }

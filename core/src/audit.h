@@ -4,6 +4,9 @@
 
 #include "pedigree/pedigree.h"
 #include "findings.h"
+#include "lineage/lineage.h"
+#include "lineage/texts.h"
+#include "policy/policy.h"
 #include "plugin_loader.h"
 #include "source.h"
 
@@ -13,6 +16,8 @@ typedef struct pdg_audit_source {
 	pdg_source_type type;
 	char *commit;               /* git: the commit read, else NULL */
 	char *component;            /* component of its artifacts */
+	pdg_component_role role;    /* MODEL, DATASET (--dataset) or BASE
+	                               (--component: edges decide) */
 	uint64_t artifacts;         /* files seen */
 	uint64_t kind_counts[PDG_KIND_COUNT_];
 } pdg_audit_source;
@@ -57,6 +62,9 @@ struct pdg_audit {
 	size_t nartifacts, cap_artifacts;
 
 	pdg_findings findings;
+	pdg_texts *texts;           /* documents kept for obligation checks */
+	pdg_lineage lineage;        /* built by pdg_audit_finish() */
+	pdg_policy *policy;         /* --policy, else the built-in default */
 	int finished;
 	int failed;
 };

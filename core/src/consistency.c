@@ -36,7 +36,7 @@ typedef struct claim {
 
 /* A licence file at the top of a source describes the model; NOTICE
  * files and use policies are other documents. */
-static int is_root_license_file(const pdg_finding *f)
+int pdg_consistency_is_root_license(const pdg_finding *f)
 {
 	if (!f->path || strchr(f->path, '/') || strstr(f->path, "!/"))
 		return 0;
@@ -80,7 +80,7 @@ static int collect(claim **out, size_t *n, const pdg_findings *fs,
 			if (strcmp(f->rule, claim_rules[r].rule) != 0)
 				continue;
 			if (strcmp(f->rule, "license.detected") == 0 &&
-			    !is_root_license_file(f))
+			    !pdg_consistency_is_root_license(f))
 				continue;
 			if (strcmp(f->rule, "card.license") == 0 && f->path &&
 			    strchr(f->path, '/'))

@@ -10,4 +10,9 @@
 void pdg_consistency_check(pdg_findings *fs, const char *component,
                            const char *source);
 
+/** 1 when f was found in a licence file at the top of its source
+ *  (LICENSE*, LICENCE*, COPYING*, not a use policy): the file that
+ *  describes the repository as a whole. */
+int pdg_consistency_is_root_license(const pdg_finding *f);
+
 #endif

@@ -55,6 +55,8 @@ int pdg_findings_add(pdg_findings *fs, const pdg_finding *f)
 	d->path = dup_or_null(f->path);
 	d->commit = dup_or_null(f->commit);
 	d->properties = dup_or_null(f->properties);
+	d->verdict = PDG_VERDICT_PASS;
+	d->verdict_reason = NULL;
 	if (d->line_end < d->line_start)
 		d->line_end = d->line_start;
 	return 0;
@@ -103,6 +105,14 @@ void pdg_findings_sort(pdg_findings *fs)
 		qsort(fs->items, fs->len, sizeof(*fs->items), finding_cmp);
 }
 
+void pdg_findings_set_verdict(pdg_finding *f, pdg_verdict v,
+                              const char *reason)
+{
+	free((char *)f->verdict_reason);
+	f->verdict = v;
+	f->verdict_reason = reason ? pdg_xstrdup(reason) : NULL;
+}
+
 void pdg_findings_clear(pdg_findings *fs)
 {
 	for (size_t i = 0; i < fs->len; i++) {
@@ -116,6 +126,7 @@ void pdg_findings_clear(pdg_findings *fs)
 		free((char *)f->path);
 		free((char *)f->commit);
 		free((char *)f->properties);
+		free((char *)f->verdict_reason);
 	}
 	free(fs->items);
 	fs->items = NULL;

@@ -12,6 +12,11 @@ typedef struct pdg_findings {
 	size_t cap;
 } pdg_findings;
 
+/** A finding of the engine itself: certain, from "core", at no byte
+ *  offset.  Set the rest, then pdg_findings_add(). */
+#define PDG_CORE_FINDING_INIT \
+	{ .confidence = 1.0, .plugin = "core", .byte_offset = -1 }
+
 /** Copy f into the store.  Validates: rule and message required,
  *  properties (when set) must be a JSON object.  0 or PDG_EINVALID. */
 int pdg_findings_add(pdg_findings *fs, const pdg_finding *f);
@@ -19,5 +24,8 @@ int pdg_findings_add(pdg_findings *fs, const pdg_finding *f);
  *  source, path, line, byte offset, rule, subject, message. */
 void pdg_findings_sort(pdg_findings *fs);
 void pdg_findings_clear(pdg_findings *fs);
+/** Record the policy's verdict on f (reason copied). */
+void pdg_findings_set_verdict(pdg_finding *f, pdg_verdict v,
+                              const char *reason);
 
 #endif

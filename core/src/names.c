@@ -68,3 +68,10 @@ int pdg_severity_parse(pdg_severity *out, const char *name)
 	                     "unknown severity '%s' (info, warning, error)",
 	                     name);
 }
+
+const char *pdg_verdict_name(pdg_verdict v)
+{
+	static const char *const names[] = { "pass", "warn", "fail" };
+
+	return (unsigned)v <= PDG_VERDICT_FAIL ? names[v] : "fail";
+}

@@ -7,7 +7,7 @@
 #include "audit.h"
 
 /** Version of the JSON report schema (docs/report.schema.json). */
-#define PDG_REPORT_SCHEMA_VERSION 1
+#define PDG_REPORT_SCHEMA_VERSION 2
 
 int pdg_report_write_json(const pdg_audit *a, FILE *out);
 int pdg_report_write_text(const pdg_audit *a, FILE *out, int color);

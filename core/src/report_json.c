@@ -93,13 +93,6 @@ static void set_str_opt(jctx *c, json_t *obj, const char *key,
 		set(c, obj, key, jstr(c, s));
 }
 
-static int cmp_str(const void *pa, const void *pb)
-{
-	const char *const *a = pa, *const *b = pb;
-
-	return strcmp(*a, *b);
-}
-
 static int cmp_artifact(const void *pa, const void *pb)
 {
 	const pdg_audit_artifact *const *pa_ = pa, *const *pb_ = pb;
@@ -200,33 +193,134 @@ static json_t *build_sources(jctx *c)
 	return arr;
 }
 
+static json_t *build_license(jctx *c, const pdg_comp_license *l)
+{
+	json_t *o = check(c, json_object());
+
+	if (!o)
+		return NULL;
+	set(c, o, "id", jstr(c, l->id));
+	set(c, o, "name", l->name ? jstr(c, l->name) : json_null());
+	set(c, o, "origin", jstr(c, l->origin));
+	set(c, o, "path", l->path ? jstr(c, l->path) : json_null());
+	set(c, o, "line", l->line ? jint(c, l->line) : json_null());
+	return o;
+}
+
+static json_t *build_component(jctx *c, const pdg_component *x)
+{
+	json_t *o = check(c, json_object());
+	json_t *lic = check(c, json_array());
+
+	if (!o || !lic) {
+		json_decref(o);
+		json_decref(lic);
+		return NULL;
+	}
+	set(c, o, "id", jstr(c, x->id));
+	set(c, o, "role", jstr(c, pdg_component_role_name(x->role)));
+	set(c, o, "source", x->source ? jstr(c, x->source) : json_null());
+	set(c, o, "provider", x->provider ? jstr(c, x->provider)
+	                                  : json_null());
+	set(c, o, "license_candidates", json_boolean(x->candidates));
+	for (size_t i = 0; i < x->nlicenses; i++)
+		append(c, lic, build_license(c, &x->licenses[i]));
+	set(c, o, "licenses", lic);
+	return o;
+}
+
+/* Components in graph order: inputs first, then upstreams as found. */
 static json_t *build_components(jctx *c)
 {
-	const pdg_audit *a = c->a;
-	size_t n = 0;
-	const char **ids = pdg_xcalloc(a->nsources + a->findings.len + 1,
-	                               sizeof(*ids));
+	const pdg_lineage *l = &c->a->lineage;
 	json_t *arr = check(c, json_array());
 
-	for (size_t i = 0; i < a->nsources; i++)
-		if (a->sources[i].component)
-			ids[n++] = a->sources[i].component;
-	for (size_t i = 0; i < a->findings.len; i++)
-		if (a->findings.items[i].component)
-			ids[n++] = a->findings.items[i].component;
-	qsort(ids, n, sizeof(*ids), cmp_str);
-	for (size_t i = 0; arr && i < n; i++) {
-		if (i > 0 && strcmp(ids[i], ids[i - 1]) == 0)
-			continue;
-		json_t *o = check(c, json_object());
+	for (size_t i = 0; arr && i < l->ncomponents; i++)
+		append(c, arr, build_component(c, &l->components[i]));
+	return arr;
+}
 
-		if (o) {
-			set(c, o, "id", jstr(c, ids[i]));
-			set(c, o, "role", jstr(c, "model"));
-		}
-		append(c, arr, o);
+static json_t *build_edge(jctx *c, const pdg_edge *e)
+{
+	const pdg_lineage *l = &c->a->lineage;
+	json_t *o = check(c, json_object());
+	json_t *ev = check(c, json_array());
+
+	if (!o || !ev) {
+		json_decref(o);
+		json_decref(ev);
+		return NULL;
 	}
-	free(ids);
+	set(c, o, "from", jstr(c, l->components[e->from].id));
+	set(c, o, "to", jstr(c, l->components[e->to].id));
+	set(c, o, "type", jstr(c, pdg_edge_type_name(e->type)));
+	set(c, o, "declared", json_boolean(e->declared));
+	set(c, o, "declared_at", e->declared_at ? jstr(c, e->declared_at)
+	                                        : json_null());
+	for (size_t i = 0; i < e->nevidence; i++) {
+		const pdg_edge_evidence *v = &e->evidence[i];
+		json_t *x = check(c, json_object());
+		if (!x)
+			break;
+		set(c, x, "rule", jstr(c, v->rule));
+		set(c, x, "message", jstr(c, v->detail));
+		set_str_opt(c, x, "path", v->path);
+		set_str_opt(c, x, "commit", v->commit);
+		set(c, x, "line", v->line ? jint(c, v->line) : json_null());
+		append(c, ev, x);
+	}
+	set(c, o, "evidence", ev);
+	return o;
+}
+
+static json_t *build_edges(jctx *c)
+{
+	const pdg_lineage *l = &c->a->lineage;
+	json_t *arr = check(c, json_array());
+
+	for (size_t i = 0; arr && i < l->nedges; i++)
+		append(c, arr, build_edge(c, &l->edges[i]));
+	return arr;
+}
+
+static json_t *build_obligation(jctx *c, const pdg_obligation *o)
+{
+	const pdg_lineage *l = &c->a->lineage;
+	json_t *x = check(c, json_object());
+	json_t *edges = check(c, json_array());
+
+	if (!x || !edges) {
+		json_decref(x);
+		json_decref(edges);
+		return NULL;
+	}
+	set(c, x, "component", jstr(c, l->components[o->component].id));
+	set(c, x, "upstream", jstr(c, l->components[o->upstream].id));
+	set(c, x, "license", jstr(c, o->license));
+	set(c, x, "kind", jstr(c, o->kind));
+	set(c, x, "obligation", jstr(c, o->what));
+	set(c, x, "value", o->value ? jstr(c, o->value) : json_null());
+	set(c, x, "text", o->text ? jstr(c, o->text) : json_null());
+	for (int t = 0; t < PDG_EDGE_COUNT_; t++)
+		if (o->edges & (1u << t))
+			append(c, edges, jstr(c, pdg_edge_type_name(
+			        (pdg_edge_type)t)));
+	set(c, x, "edges", edges);
+	set(c, x, "status", jstr(c, pdg_obligation_status_name(o->status)));
+	set(c, x, "note", o->note ? jstr(c, o->note) : json_null());
+	set(c, x, "path", o->path ? jstr(c, o->path) : json_null());
+	set(c, x, "line", o->line ? jint(c, o->line) : json_null());
+	set(c, x, "rule", o->rule ? jstr(c, o->rule) : json_null());
+	return x;
+}
+
+static json_t *build_obligations(jctx *c)
+{
+	const pdg_lineage *l = &c->a->lineage;
+	json_t *arr = check(c, json_array());
+
+	for (size_t i = 0; arr && i < l->nobligations; i++)
+		append(c, arr, build_obligation(c, &l->obligations[i]));
 	return arr;
 }
 
@@ -356,6 +450,13 @@ static json_t *build_finding(jctx *c, const pdg_finding *f, size_t idx)
 	set(c, o, "evidence", build_evidence(c, f));
 	if (f->properties)
 		set(c, o, "properties", parse_properties(c, f->properties));
+	json_t *v = check(c, json_object());
+	if (v) {
+		set(c, v, "result", jstr(c, pdg_verdict_name(f->verdict)));
+		set(c, v, "reason", jstr(c, f->verdict_reason
+		                         ? f->verdict_reason : "not judged"));
+	}
+	set(c, o, "verdict", v);
 	return o;
 }
 
@@ -390,9 +491,17 @@ static json_t *build_report(jctx *c)
 	set(c, root, "schema_version", jint(c, PDG_REPORT_SCHEMA_VERSION));
 	set(c, root, "tool", build_tool(c));
 	set(c, root, "verdict", jstr(c, c->a->failed ? "fail" : "pass"));
+	json_t *pol = c->a->policy ? check(c, json_object()) : json_null();
+	if (pol && c->a->policy) {
+		set(c, pol, "name", jstr(c, pdg_policy_name(c->a->policy)));
+		set(c, pol, "file", jstr(c, pdg_policy_file(c->a->policy)));
+	}
+	set(c, root, "policy", pol);
 	set(c, root, "summary", build_summary(c));
 	set(c, root, "sources", build_sources(c));
 	set(c, root, "components", build_components(c));
+	set(c, root, "edges", build_edges(c));
+	set(c, root, "obligations", build_obligations(c));
 	set(c, root, "artifacts", build_artifacts(c));
 	set(c, root, "plugins", build_plugins(c));
 	set(c, root, "findings", build_findings(c));

@@ -1,8 +1,9 @@
 /* report_text.c - the report for people at a terminal.
  *
  * Layout (docs/report.md): a verdict line, findings grouped by component
- * (the store is sorted by component then most severe first), then the
- * artifacts each source held, by kind.  Input strings are printed with
+ * (the store is sorted by component then most severe first) with the
+ * policy's verdict on each that does not pass, the lineage graph, the
+ * obligations checklist, then the artifacts each source held, by kind.  Input strings are printed with
  * control characters, ill-formed UTF-8 and bidirectional overrides
  * escaped, so a hostile file name cannot drive the terminal.
  */
@@ -92,19 +93,31 @@ static void put_header(pdg_buf *b, const pdg_audit *a, int color)
 {
 	uint64_t files = 0;
 	size_t sev[PDG_SEVERITY_ERROR + 1] = { 0 };
+	size_t verdicts[PDG_VERDICT_FAIL + 1] = { 0 };
 	size_t n = a->findings.len;
 
 	for (size_t i = 0; i < a->nsources; i++)
 		files += a->sources[i].artifacts;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if ((unsigned)a->findings.items[i].severity <=
 		    PDG_SEVERITY_ERROR)
 			sev[a->findings.items[i].severity]++;
+		if ((unsigned)a->findings.items[i].verdict <= PDG_VERDICT_FAIL)
+			verdicts[a->findings.items[i].verdict]++;
+	}
 	pdg_buf_puts(b, "pedigree " PDG_VERSION ": ");
 	put_colored(b, color, a->failed ? COLOR_BOLD "\033[31m"
 	                                : COLOR_BOLD COLOR_GREEN,
 	            a->failed ? "FAIL" : "PASS");
-	pdg_buf_printf(b, "  %zu %s, %llu %s, %zu %s", a->nsources,
+	if (a->policy) {
+		pdg_buf_puts(b, "  policy ");
+		put_safe(b, pdg_policy_name(a->policy));
+		pdg_buf_printf(b, ": %zu fail, %zu warn, %zu pass",
+		               verdicts[PDG_VERDICT_FAIL],
+		               verdicts[PDG_VERDICT_WARN],
+		               verdicts[PDG_VERDICT_PASS]);
+	}
+	pdg_buf_printf(b, "\n  %zu %s, %llu %s, %zu %s", a->nsources,
 	               plural(a->nsources, "source", "sources"),
 	               (unsigned long long)files,
 	               plural(files, "file", "files"),
@@ -195,6 +208,19 @@ static void put_finding(pdg_buf *b, const pdg_finding *f, int color,
 		put_safe(b, f->subject);
 		pdg_buf_puts(b, "\n");
 	}
+	if (f->verdict != PDG_VERDICT_PASS) {
+		pdg_buf_puts(b, INDENT "verdict: ");
+		put_colored(b, color, f->verdict == PDG_VERDICT_FAIL
+		            ? sev_color[PDG_SEVERITY_ERROR]
+		            : sev_color[PDG_SEVERITY_WARNING],
+		            pdg_verdict_name(f->verdict));
+		if (f->verdict_reason) {
+			pdg_buf_puts(b, " (");
+			put_safe(b, f->verdict_reason);
+			pdg_buf_puts(b, ")");
+		}
+		pdg_buf_puts(b, "\n");
+	}
 }
 
 static void put_heading(pdg_buf *b, const char *title, int color)
@@ -262,12 +288,155 @@ static void put_source(pdg_buf *b, const pdg_audit_source *s)
 		pdg_buf_puts(b, "\n");
 }
 
+static void put_licenses(pdg_buf *b, const pdg_component *c)
+{
+	if (!c->nlicenses) {
+		pdg_buf_puts(b, "licence unknown");
+		return;
+	}
+	for (size_t i = 0; i < c->nlicenses; i++) {
+		const pdg_comp_license *l = &c->licenses[i];
+		pdg_buf_puts(b, i ? "; " : "");
+		put_safe(b, l->id);
+		pdg_buf_puts(b, " (");
+		if (l->name) {
+			pdg_buf_puts(b, "\"");
+			put_safe(b, l->name);
+			pdg_buf_puts(b, "\", ");
+		}
+		put_safe(b, l->origin);
+		if (l->path) {
+			pdg_buf_puts(b, " ");
+			put_safe(b, l->path);
+			if (l->line)
+				pdg_buf_printf(b, ":%u", (unsigned)l->line);
+		}
+		if (l->path && c->source && c->role != PDG_ROLE_MODEL) {
+			pdg_buf_puts(b, " in ");
+			put_safe(b, c->source);
+		}
+		pdg_buf_puts(b, ")");
+	}
+	if (c->candidates)
+		pdg_buf_puts(b, " -- one of these, by checkpoint");
+}
+
+static void put_edge_types(pdg_buf *b, const pdg_lineage *l, size_t k)
+{
+	for (size_t j = k; j < l->nedges && l->edges[j].from ==
+	     l->edges[k].from && l->edges[j].to == l->edges[k].to; j++)
+		pdg_buf_printf(b, "%s%s", j > k ? ", " : "",
+		               pdg_edge_type_name(l->edges[j].type));
+}
+
+/* Each audited model, then one line per upstream with the edge types
+ * that join them, its licence and where the card declares it. */
+static void put_lineage(pdg_buf *b, const pdg_audit *a)
+{
+	const pdg_lineage *l = &a->lineage;
+
+	if (!l->ncomponents)
+		return;
+	pdg_buf_puts(b, "\n-- lineage --\n");
+	for (size_t i = 0; i < l->ncomponents; i++) {
+		const pdg_component *c = &l->components[i];
+		int any = 0;
+
+		if (c->role != PDG_ROLE_MODEL)
+			continue;
+		put_safe(b, c->id);
+		pdg_buf_puts(b, "  model  ");
+		put_licenses(b, c);
+		pdg_buf_puts(b, "\n");
+		for (size_t k = 0; k < l->nedges; k++) {
+			const pdg_edge *e = &l->edges[k];
+			if (e->from != i || (k > 0 && l->edges[k - 1].from ==
+			                     i && l->edges[k - 1].to == e->to))
+				continue;
+			const pdg_component *u = &l->components[e->to];
+			const char *at = NULL;
+			for (size_t j = k; j < l->nedges &&
+			     l->edges[j].from == i && l->edges[j].to == e->to;
+			     j++)
+				if (!at && l->edges[j].declared_at)
+					at = l->edges[j].declared_at;
+			pdg_buf_puts(b, "  <- ");
+			put_safe(b, u->id);
+			pdg_buf_printf(b, "  %s via ",
+			               pdg_component_role_name(u->role));
+			put_edge_types(b, l, k);
+			pdg_buf_puts(b, "\n       ");
+			put_licenses(b, u);
+			pdg_buf_puts(b, at ? "; declared " : "; NOT declared in "
+			                     "the model card");
+			if (at)
+				put_safe(b, at);
+			pdg_buf_puts(b, "\n");
+			any = 1;
+		}
+		if (!any)
+			pdg_buf_puts(b, "  (no base models, teachers or "
+			                "datasets found)\n");
+	}
+}
+
+static const char *const status_label[] = {
+	[PDG_OBLIGATION_MET] = "met",
+	[PDG_OBLIGATION_UNMET] = "UNMET",
+	[PDG_OBLIGATION_CONFLICT] = "CONFLICT",
+	[PDG_OBLIGATION_REVIEW] = "review",
+};
+
+/* Grouped by (owing model, upstream, licence), in graph order. */
+static void put_obligations(pdg_buf *b, const pdg_audit *a, int color)
+{
+	const pdg_lineage *l = &a->lineage;
+
+	if (!l->nobligations)
+		return;
+	pdg_buf_puts(b, "\n-- obligations --\n");
+	for (size_t i = 0; i < l->nobligations; i++) {
+		const pdg_obligation *o = &l->obligations[i];
+		const pdg_obligation *p = i ? &l->obligations[i - 1] : NULL;
+
+		if (!p || p->component != o->component ||
+		    p->upstream != o->upstream ||
+		    strcmp(p->license, o->license) != 0) {
+			put_safe(b, l->components[o->component].id);
+			pdg_buf_puts(b, " <- ");
+			put_safe(b, l->components[o->upstream].id);
+			pdg_buf_puts(b, " under ");
+			put_safe(b, o->license);
+			pdg_buf_puts(b, "\n");
+		}
+		const char *lab = status_label[o->status];
+		pdg_buf_puts(b, "  ");
+		put_colored(b, color && o->status != PDG_OBLIGATION_REVIEW,
+		            o->status == PDG_OBLIGATION_MET ? COLOR_GREEN
+		            : sev_color[PDG_SEVERITY_ERROR], lab);
+		pdg_buf_printf(b, "%*s", (int)(10 - strlen(lab)), "");
+		put_safe(b, o->what);
+		if (o->value) {
+			pdg_buf_puts(b, " \"");
+			put_safe(b, o->value);
+			pdg_buf_puts(b, "\"");
+		}
+		if (o->note) {
+			pdg_buf_puts(b, ": ");
+			put_safe(b, o->note);
+		}
+		pdg_buf_puts(b, "\n");
+	}
+}
+
 int pdg_report_write_text(const pdg_audit *a, FILE *out, int color)
 {
 	pdg_buf b = PDG_BUF_INIT;
 
 	put_header(&b, a, color);
 	put_findings(&b, a, color);
+	put_lineage(&b, a);
+	put_obligations(&b, a, color);
 	if (a->nsources > 0) {
 		/* Not "== ... ==": a component may be called that. */
 		pdg_buf_puts(&b, "\n-- artifacts by source --\n");

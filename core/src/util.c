@@ -159,3 +159,57 @@ int pdg_starts_with_ci(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
+
+static int fold(int c, int nocase)
+{
+	return nocase && c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+int pdg_glob_match(const char *g, const char *s, int nocase)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*g == '*') {
+			star = g++;
+			resume = s;
+		} else if (*g && (*g == '?' ||
+		                  fold((unsigned char)*g, nocase) ==
+		                  fold((unsigned char)*s, nocase))) {
+			g++;
+			s++;
+		} else if (star) {
+			g = star + 1;
+			s = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*g == '*')
+		g++;
+	return *g == '\0';
+}
+
+const char *pdg_model_name_part(const char *id)
+{
+	const char *s = strrchr(id, '/');
+
+	return s ? s + 1 : id;
+}
+
+void pdg_strip_packing_suffix(char *name)
+{
+	static const char *const packing[] = {
+		".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.xz", ".txz",
+		".tar.bz2", ".tar", ".zip", ".7z", ".git",
+	};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(packing) / sizeof(*packing); i++) {
+		size_t m = strlen(packing[i]);
+		if (n > m && pdg_ends_with_ci(name, packing[i])) {
+			name[n - m] = '\0';
+			return;
+		}
+	}
+}

@@ -35,5 +35,14 @@ char *pdg_ascii_lower(const char *s);
 /** 1 if s ends with suffix, ASCII case-insensitive. */
 int pdg_ends_with_ci(const char *s, const char *suffix);
 int pdg_starts_with_ci(const char *s, const char *prefix);
+/** Glob match: '*' any run, '?' one byte; ASCII case-insensitive when
+ *  nocase.  Backtracks only to the last '*', so it stays cheap on any
+ *  pattern. */
+int pdg_glob_match(const char *glob, const char *s, int nocase);
+/** "org/name" -> "name"; an id without an organisation is its own name. */
+const char *pdg_model_name_part(const char *id);
+/** Drop a suffix that only says how a file is packed (".tar.gz", ".zip",
+ *  ".7z", ".git"...), in place: "chat-mix.tar.gz" -> "chat-mix". */
+void pdg_strip_packing_suffix(char *name);
 
 #endif

@@ -156,7 +156,12 @@ check st-outside "offsets outside data" \
 audit st-dtype 1
 check st-dtype "unknown dtype" "'unknown dtype' in $invalid[0]['message']"
 
-audit gguf-good 0
+# A Llama 3 finetune labelled MIT: the lineage pass says the Llama terms
+# govern it (exit 1 under the default policy).
+audit gguf-good 1
+check gguf-good "Llama 3 derivative labelled MIT conflicts" "any(f['rule']==\
+'license.incompatible' and f['subject']=='LicenseRef-Llama-3-Community' \
+for f in F)"
 check gguf-good "licence" "S('weights.license')==['mit']"
 check gguf-good "base models" "S('weights.base-model')==\
 ['https://huggingface.co/other/model','meta-llama/Llama-3-8B']"
@@ -181,7 +186,11 @@ check gguf-trunc "truncated: warning with offset" \
 	"$invalid[0]['kind']=='input' and $invalid[0]['severity']=='warning' \
 and $invalid[0]['evidence']['byte_offset']>24"
 
-audit config 0
+# A Mistral-7B finetune with no copy of Apache-2.0 fails its include-licence
+# duty.
+audit config 1
+check config "Apache duty of the base model" "any(f['rule']==\
+'obligation.unmet' and f['subject']=='Apache-2.0' for f in F)"
 check config "_name_or_path" "S('weights.base-model')==\
 ['mistralai/Mistral-7B-v0.1'] and R('weights.base-model')[0]\
 ['properties']=={'declared_in':'config.json','field':'_name_or_path'}"
@@ -191,7 +200,7 @@ audit config-local 0
 check config-local "local path is not a base model" \
 	"not R('weights.base-model') and S('weights.architecture')==['llama']"
 
-audit avocado 0 "$PEDIGREE_SOURCE_ROOT/samples/avocado"
+audit avocado 1 "$PEDIGREE_SOURCE_ROOT/samples/avocado"
 check avocado "safetensors base model" "any(f['subject']==\
 'Qwen/Qwen2.5-7B-Instruct' and f['evidence']['path']=='model.safetensors' \
 for f in R('weights.base-model'))"

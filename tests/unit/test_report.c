@@ -184,8 +184,20 @@ static void build_audit(pdg_audit *a)
 	for (size_t i = 0; i < NFINDINGS; i++)
 		add_finding(a, &findings_in[i]);
 	pdg_findings_sort(&a->findings);
+
+	/* The lineage of two inputs with no edges, judged by the default
+	 * policy: what pdg_audit_finish() would do without a KB. */
+	pdg_lineage_input in[2] = {
+		{ "acme/model", "repo-a", PDG_ROLE_MODEL },
+		{ "acme/other", "dir-b", PDG_ROLE_MODEL },
+	};
+	a->texts = pdg_texts_new();
+	assert_int_equal(pdg_lineage_build(&a->lineage, &a->findings, in, 2,
+	                                   a->texts, NULL, NULL), 0);
+	assert_int_equal(pdg_policy_load(&a->policy, "default"), 0);
+	a->failed = pdg_policy_judge(a->policy, &a->findings, -1, 0,
+	                             "2026-01-01");
 	a->finished = 1;
-	a->failed = 1;
 }
 
 static void free_audit(pdg_audit *a)
@@ -207,6 +219,9 @@ static void free_audit(pdg_audit *a)
 		free(a->active[i].init_error);
 	free(a->active);
 	pdg_findings_clear(&a->findings);
+	pdg_lineage_clear(&a->lineage);
+	pdg_texts_free(a->texts);
+	pdg_policy_free(a->policy);
 }
 
 /* ---- helpers ---- */
@@ -419,7 +434,11 @@ static void check_top(json_t *r)
 	json_t *tool = json_object_get(r, "tool");
 
 	assert_string_equal(jget_str(r, "schema"), "pedigree-report");
-	assert_int_equal(jget_int(r, "schema_version"), 1);
+	assert_int_equal(jget_int(r, "schema_version"), 2);
+	assert_string_equal(jget_str(json_object_get(r, "policy"), "name"),
+	                    "default");
+	assert_true(json_is_array(json_object_get(r, "edges")));
+	assert_true(json_is_array(json_object_get(r, "obligations")));
 	assert_string_equal(jget_str(tool, "name"), "pedigree");
 	assert_string_equal(jget_str(tool, "version"), PDG_VERSION);
 	assert_string_equal(jget_str(r, "verdict"), "fail");

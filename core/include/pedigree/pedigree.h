@@ -59,6 +59,13 @@ typedef struct pdg_limits {
 #define PDG_LIMITS_DEFAULT \
 	{ 16u << 20, 8ull << 30, 8, 256, 10000000 }
 
+/** What the policy makes of a finding. */
+typedef enum pdg_verdict {
+	PDG_VERDICT_PASS = 0,
+	PDG_VERDICT_WARN,
+	PDG_VERDICT_FAIL
+} pdg_verdict;
+
 /** One finding, read-only to callers. */
 typedef struct pdg_finding {
 	pdg_finding_kind kind;
@@ -77,6 +84,9 @@ typedef struct pdg_finding {
 	uint32_t line_end;
 	int64_t byte_offset;     /**< -1 = none */
 	const char *properties;  /**< JSON object text or NULL */
+	/* set by pdg_audit_finish() */
+	pdg_verdict verdict;
+	const char *verdict_reason; /**< why, citing the policy */
 } pdg_finding;
 
 typedef struct pdg_audit pdg_audit;
@@ -105,6 +115,21 @@ PDG_EXTERN int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o);
  *  Returns PDG_EINVALID / PDG_ENOTFOUND for unusable input; partial input
  *  (a truncated archive) returns 0 and records an INPUT finding. */
 PDG_EXTERN int pdg_audit_add_path(pdg_audit *a, const char *path);
+/** Read a local copy of an upstream component (a base model or teacher the
+ *  audited model names by `id`, e.g. "google/gemma-2-9b-it"): its files
+ *  decide the component's licence instead of the knowledge base's
+ *  catalogue.  Same inputs and errors as pdg_audit_add_path(). */
+PDG_EXTERN int pdg_audit_add_component(pdg_audit *a, const char *id,
+                                       const char *path);
+/** Read a training dataset of the audited models: its licence and what
+ *  generated its records flow to every model of the audit. */
+PDG_EXTERN int pdg_audit_add_dataset(pdg_audit *a, const char *path);
+/** Judge the audit by the policy in `path` (YAML, docs/policy.md), or by
+ *  a built-in one named "default", "release" or "research-only".  Without
+ *  it the built-in default applies.  PDG_EINVALID names FILE:LINE. */
+PDG_EXTERN int pdg_audit_set_policy(pdg_audit *a, const char *path);
+/** Name of the policy in force (after pdg_audit_finish), or NULL. */
+PDG_EXTERN const char *pdg_audit_policy_name(const pdg_audit *a);
 /** Run plugins' finish() hooks, sort findings, compute the verdict. */
 PDG_EXTERN int pdg_audit_finish(pdg_audit *a);
 /** 1 when a finding fails the audit (after pdg_audit_finish). */
@@ -154,6 +179,7 @@ PDG_EXTERN const char *pdg_artifact_kind_name(pdg_artifact_kind k);
 PDG_EXTERN const char *pdg_finding_kind_name(pdg_finding_kind k);
 PDG_EXTERN const char *pdg_severity_name(pdg_severity s);
 PDG_EXTERN int pdg_severity_parse(pdg_severity *out, const char *name);
+PDG_EXTERN const char *pdg_verdict_name(pdg_verdict v);
 
 #ifdef __cplusplus
 }

@@ -533,42 +533,9 @@ const pdg_kb_provider *pdg_kb_provider_find(const pdg_kb *kb,
 	return NULL;
 }
 
-static int lower(int c)
+int pdg_kb_glob_match(const char *glob, const char *s)
 {
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-int pdg_kb_glob_match(const char *g, const char *s)
-{
-	const char *star = NULL, *resume = NULL;
-
-	/* Iterative: backtrack only to the last '*', so the cost stays
-	 * linear-ish in |s| * |g| whatever the pattern. */
-	while (*s) {
-		if (*g == '*') {
-			star = g++;
-			resume = s;
-		} else if (*g == '?' || (*g && lower((unsigned char)*g) ==
-		                              lower((unsigned char)*s))) {
-			g++;
-			s++;
-		} else if (star) {
-			g = star + 1;
-			s = ++resume;
-		} else {
-			return 0;
-		}
-	}
-	while (*g == '*')
-		g++;
-	return *g == '\0';
-}
-
-static const char *name_part(const char *id)
-{
-	const char *slash = strrchr(id, '/');
-
-	return slash ? slash + 1 : id;
+	return pdg_glob_match(glob, s, 1);
 }
 
 static int checkpoint_matches(const char *glob, const char *model)
@@ -578,7 +545,7 @@ static int checkpoint_matches(const char *glob, const char *model)
 
 	if (glob_org && model_org)
 		return pdg_kb_glob_match(glob, model);
-	return pdg_kb_glob_match(name_part(glob), name_part(model));
+	return pdg_kb_glob_match(pdg_model_name_part(glob), pdg_model_name_part(model));
 }
 
 const pdg_kb_provider *pdg_kb_model_lookup(const pdg_kb *kb,
@@ -605,7 +572,7 @@ const pdg_kb_provider *pdg_kb_model_lookup(const pdg_kb *kb,
 				}
 	}
 	/* The longest model-name prefix wins: "gpt-oss" over "gpt". */
-	const char *name = name_part(model);
+	const char *name = pdg_model_name_part(model);
 	for (size_t i = 0; i < kb->nprovs; i++) {
 		const pdg_kb_provider *p = &kb->provs[i].p;
 

@@ -224,5 +224,11 @@ const char *pdg_spdx_expr_exception(const pdg_spdx_expr *e, size_t i);
  *  PDG_EINVALID naming the first unknown id. */
 int pdg_spdx_expr_validate(pdg_spdx_expr *e, const pdg_license_db *db);
 void pdg_spdx_expr_free(pdg_spdx_expr *e);
+/** Truth of the expression when each licence id is `leaf(id)` (nonzero
+ *  true): AND needs both sides, OR either; WITH exceptions and '+' are
+ *  the id's business.  Every leaf is visited, left to right. */
+typedef int (*pdg_spdx_leaf_fn)(const char *id, void *payload);
+int pdg_spdx_expr_eval(const pdg_spdx_expr *e, pdg_spdx_leaf_fn leaf,
+                       void *payload);
 
 #endif

@@ -388,6 +388,22 @@ int pdg_spdx_parse(pdg_spdx_expr **out, const char *s, size_t len)
 	return 0;
 }
 
+static int eval(const struct node *n, pdg_spdx_leaf_fn leaf, void *payload)
+{
+	if (n->type == N_LIC)
+		return leaf(n->id, payload) ? 1 : 0;
+	int l = eval(n->l, leaf, payload);
+	/* Both sides are evaluated so that the callback sees every id. */
+	int r = eval(n->r, leaf, payload);
+	return n->type == N_AND ? l && r : l || r;
+}
+
+int pdg_spdx_expr_eval(const pdg_spdx_expr *e, pdg_spdx_leaf_fn leaf,
+                       void *payload)
+{
+	return e && e->root ? eval(e->root, leaf, payload) : 0;
+}
+
 const char *pdg_spdx_expr_string(const pdg_spdx_expr *e)
 {
 	return e ? e->str : NULL;
