@@ -54,22 +54,6 @@ static enum group group_of(pdg_license_scope s)
 	       s == PDG_SCOPE_DATA ? G_DATA : G_WEIGHTS;
 }
 
-/* A licence file at the top of a source describes the model (or, by its
- * name, a part of it); NOTICE files and use policies are other
- * documents. */
-static int is_root_license_file(const pdg_finding *f)
-{
-	if (!f->path || strchr(f->path, '/') || strstr(f->path, "!/"))
-		return 0;
-	char *lower = pdg_ascii_lower(f->path);
-	int ok = (strstr(lower, "license") || strstr(lower, "licence") ||
-	          strncmp(lower, "copying", 7) == 0) &&
-	         !strstr(lower, "polic") && !strstr(lower, "notice") &&
-	         !strstr(lower, "readme");
-	free(lower);
-	return ok;
-}
-
 static char *claim_id(const pdg_kb *kb, const struct claim_rule *r,
                       const char *subject)
 {
@@ -112,7 +96,7 @@ static const struct claim_rule *rule_of(const pdg_finding *f)
 			continue;
 		if (strcmp(f->rule, "license.detected") == 0 &&
 		    (f->kind != PDG_FINDING_LICENSE ||
-		     !is_root_license_file(f)))
+		     !pdg_license_path_is_claim(f->path)))
 			return NULL;   /* use policies, NOTICE, subfolders */
 		if (strcmp(f->rule, "card.license") == 0 && f->path &&
 		    strchr(f->path, '/'))

@@ -200,6 +200,11 @@ int pdg_license_scope_parse(pdg_license_scope *out, const char *name);
  *  LICENSE-MODEL the weights, LICENSE-CODE the code, DATA_LICENSE the
  *  data, anything else the whole model. */
 pdg_license_scope pdg_license_scope_of_path(const char *path);
+/** 1 when a file at `path` (relative to its source) states the licence
+ *  of the release or of a part of it: a LICENSE*, COPYING*,
+ *  MODEL_LICENSE-like file at the top; not NOTICE files, use policies,
+ *  READMEs or files in sub-folders. */
+int pdg_license_path_is_claim(const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Database                                                           */

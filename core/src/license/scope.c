@@ -8,7 +8,10 @@
  * LICENSE once it has seen the whole repository.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 #include "license.h"
 
@@ -90,4 +93,20 @@ pdg_license_scope pdg_license_scope_of_path(const char *path)
 				return scope_words[i].scope;
 	}
 	return PDG_SCOPE_MODEL;
+}
+
+int pdg_license_path_is_claim(const char *path)
+{
+	char *lower;
+	int ok;
+
+	if (!path || strchr(path, '/') || strstr(path, "!/"))
+		return 0;
+	lower = pdg_ascii_lower(path);
+	ok = (strstr(lower, "license") || strstr(lower, "licence") ||
+	      strncmp(lower, "copying", 7) == 0) &&
+	     !strstr(lower, "polic") && !strstr(lower, "notice") &&
+	     !strstr(lower, "readme");
+	free(lower);
+	return ok;
 }
