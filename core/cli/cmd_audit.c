@@ -45,6 +45,8 @@ static void usage(FILE *f)
 "      --max-expand SIZE   bytes decompressed per input (default 8G)\n"
 "      --max-archive-depth N  archives nested in archives (default 8)\n"
 "      --max-files N       files per input (default 10000000)\n"
+"      --max-history N     commits of a git repository's history searched\n"
+"                          for licence changes (default 1000; 0: none)\n"
 "  -q, --quiet             no progress and no report on stdout (a report\n"
 "                          still goes to --output); errors still shown\n"
 "  -h, --help              show this help\n"
@@ -68,6 +70,7 @@ enum {
 	OPT_MAX_FILES,
 	OPT_COMPONENT,
 	OPT_DATASET,
+	OPT_MAX_HISTORY,
 };
 
 static const struct option options[] = {
@@ -85,6 +88,7 @@ static const struct option options[] = {
 	{ "max-expand", required_argument, NULL, OPT_MAX_EXPAND },
 	{ "max-archive-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "max-history", required_argument, NULL, OPT_MAX_HISTORY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -149,6 +153,15 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 		return 0;
 	case OPT_PLUGIN_PATH:
 		o->plugin_path = arg;
+		return 0;
+	}
+	if (c == OPT_MAX_HISTORY) {
+		/* 0 is allowed: no history search. */
+		if (parse_size(&n, arg) < 0 || n > 10000000)
+			return pdg_cli_usage_error("audit", "--max-history: "
+			                           "'%s' is not a count up to "
+			                           "10000000", arg);
+		o->limits.max_history = (uint32_t)n;
 		return 0;
 	}
 	if (parse_size(&n, arg) < 0 || n == 0)

@@ -37,8 +37,8 @@ static void usage(FILE *f)
 	      "  --kb PATH        read the knowledge base from a YAML file\n"
 	      "                   or a directory of *.yaml instead of the\n"
 	      "                   built-in one (docs/knowledge-base.md)\n"
-	      "  -v, --verbose    also show the signature phrases used\n"
-	      "                   to recognise the document\n"
+	      "  -v, --verbose    also show the marker and signature\n"
+	      "                   phrases used to recognise the document\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
 	      "Exit status: 0 on success; 2 on usage errors, an unknown\n"
@@ -263,9 +263,11 @@ static void show_entry(FILE *f, const pdg_kb *kb, const pdg_kb_entry *e,
 	show_edges(f, e);
 	if (e->use_policy)
 		show_use_policy(f, kb, e);
-	if (verbose)
+	if (verbose) {
+		show_strings(f, "Markers", e->markers, e->n_markers);
 		show_strings(f, "Signatures", e->signatures,
 		             e->n_signatures);
+	}
 	show_strings(f, "Sources", e->sources, e->n_sources);
 }
 
@@ -346,6 +348,8 @@ static json_t *entry_json(const pdg_kb_entry *e)
 	json_object_set_new(o, "use_policy", str_or_null(e->use_policy));
 	json_object_set_new(o, "signatures", strings_json(e->signatures,
 	                                                  e->n_signatures));
+	json_object_set_new(o, "markers", strings_json(e->markers,
+	                                               e->n_markers));
 	json_object_set_new(o, "sources", strings_json(e->sources,
 	                                               e->n_sources));
 	return o;

@@ -21,6 +21,7 @@
 #include "consistency.h"
 #include "error.h"
 #include "kb/kb.h"
+#include "license_history.h"
 #include "util.h"
 
 /* Progress is redrawn every this many artifacts when enabled. */
@@ -439,6 +440,13 @@ static int add_input(pdg_audit *a, const char *path, const char *component,
 		break;
 	}
 	progress(a, src, 1);
+	/* How the licence files changed over the history (a working tree
+	 * from HEAD); a directory that is no repository has none. */
+	if (rc >= 0 && (type == PDG_SOURCE_GIT || type == PDG_SOURCE_DIR))
+		(void)pdg_license_history(&a->findings, path, type ==
+		                          PDG_SOURCE_GIT ? a->opts.rev : NULL,
+		                          a->opts.limits.max_history,
+		                          src->component, src->path);
 	return rc < 0 ? rc : 0;
 }
 

@@ -79,6 +79,18 @@ static json_t *clauses_in(const pdg_license_result *r, uint32_t from,
 	return a;
 }
 
+/* Which part of the release the file speaks for, from its name; a model
+ * card speaks for the model. */
+static json_t *scope_of(const struct lt_scan *s)
+{
+	const pdg_host_api *api = s->st->api;
+	pdg_license_scope sc = PDG_SCOPE_MODEL;
+
+	if (api->artifact_kind(s->a) != PDG_KIND_MODEL_CARD)
+		sc = pdg_license_scope_of_path(api->artifact_path(s->a));
+	return json_string(pdg_license_scope_name(sc));
+}
+
 static int emit(struct lt_scan *s, pdg_finding_desc *d)
 {
 	return s->st->api->emit(s->out, s->a, d);
@@ -113,6 +125,7 @@ static int emit_match(struct lt_scan *s, const pdg_license_result *r,
 
 	json_object_set_new(props, "clauses",
 	                    clauses_in(r, m->line_start, m->line_end));
+	json_object_set_new(props, "scope", scope_of(s));
 	snprintf(msg, sizeof(msg), "%s %s%s%s (lines %u-%u, containment "
 	         "%.2f)", m->doc == PDG_LICENSE_DOC_LICENSE ? "licence" :
 	         m->doc == PDG_LICENSE_DOC_USE_POLICY ? "use policy" :
@@ -150,6 +163,7 @@ static int emit_declared(struct lt_scan *s, const pdg_license_result *r)
 	                    json_string("spdx-license-identifier"));
 	json_object_set_new(props, "expression",
 	                    json_string(r->spdx_identifier));
+	json_object_set_new(props, "scope", scope_of(s));
 	snprintf(msg, sizeof(msg), "SPDX-License-Identifier: %.200s",
 	         r->spdx_identifier);
 	d.kind = PDG_FINDING_LICENSE;
@@ -186,6 +200,7 @@ static int emit_unknown(struct lt_scan *s, const pdg_license_result *r,
 	}
 	json_object_set_new(props, "candidates", cand);
 	json_object_set_new(props, "clauses", clauses_in(r, 0, UINT32_MAX));
+	json_object_set_new(props, "scope", scope_of(s));
 	if (r->n_candidates)
 		snprintf(msg, sizeof(msg), "%s matches no known licence "
 		         "(nearest: %s, score %.2f); %zu clause%s found",

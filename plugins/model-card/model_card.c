@@ -462,6 +462,10 @@ static int emit_license(struct scan_ctx *x, const char *tag)
 	json_object_set_new(props, "license_link",
 	                    jstr(field_first(c, F_LICENSE_LINK)));
 	json_object_set_new(props, "known", json_boolean(e != NULL));
+	/* A model card's licence is the model's; a dataset card's is the
+	 * data's (docs/report.md, "scope"). */
+	json_object_set_new(props, "scope",
+	                    json_string(x->root ? "model" : "data"));
 	if (!x->root)
 		json_object_set_new(props, "card_of", json_string("dataset"));
 	return emit_json(x, &d, props);

@@ -359,8 +359,9 @@ static int wm_st_lineage(struct wm_ctx *c, json_t *meta)
 	}
 	lic = json_string_value(json_object_get(meta, "license"));
 	if (rc == 0 && lic && *lic) {
-		json_t *props = json_pack("{s:s}", "declared_in",
-		                          "safetensors __metadata__");
+		json_t *props = json_pack("{s:s,s:s}", "declared_in",
+		                          "safetensors __metadata__",
+		                          "scope", "weights");
 
 		snprintf(msg, sizeof(msg), "safetensors metadata declares "
 		         "the licence %.200s", lic);
@@ -802,7 +803,8 @@ static int gg_report(struct wm_ctx *c, struct gg_parse *p, uint32_t version,
 		             gg_off(p, "general.architecture"), NULL);
 	}
 	if (rc == 0 && lic && *lic) {
-		props = json_pack("{s:s}", "declared_in", "GGUF metadata");
+		props = json_pack("{s:s,s:s}", "declared_in",
+		                  "GGUF metadata", "scope", "weights");
 		snprintf(msg, sizeof(msg), "GGUF metadata declares the "
 		         "licence %.200s", lic);
 		rc = wm_emit(c, PDG_FINDING_LICENSE, PDG_SEVERITY_INFO,

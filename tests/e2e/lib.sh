@@ -2,3 +2,10 @@
 # Each script keeps `fails` and ends by failing when it is not zero.
 ok() { printf 'ok - %s\n' "$1"; }
 bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
+# e2e_init: check the environment, make $tmp (removed on exit), zero fails.
+e2e_init() {
+	: "${PEDIGREE:?}" "${PEDIGREE_SOURCE_ROOT:?}"
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	fails=0
+}

@@ -60,13 +60,16 @@ has "$tmp/out" "Llama 3.1: MAU number" 'monthly-active-users: 700,000,000'
 has "$tmp/out" "Llama 3.1: name prefix" 'name-prefix\] "Llama"'
 has "$tmp/out" "Llama 3.1: Built with Llama" 'Built with Llama'
 has "$tmp/out" "signatures shown" '^Signatures:'
+has "$tmp/out" "markers shown" '^Markers:'
+has "$tmp/out" "Llama 3.1: its title is a marker" 'LLAMA 3\.1 COMMUNITY LICENSE AGREEMENT'
 expect 0 "show JSON" "$PEDIGREE" licenses LicenseRef-Llama-3-Community \
 	--format=json
 cp "$tmp/out" "$tmp/l3.json"
 check "JSON entry" "$tmp/l3.json" \
 	"r['license']['outputs'] == 'prohibited' and \
 r['license']['limits'][0]['number'] == 700000000 and \
-r['license']['use_policy'] == 'LicenseRef-Llama-3-AUP'"
+r['license']['use_policy'] == 'LicenseRef-Llama-3-AUP' and \
+'META LLAMA 3 COMMUNITY LICENSE AGREEMENT' in r['license']['markers']"
 expect 0 "OpenAI terms" "$PEDIGREE" licenses LicenseRef-OpenAI-Terms
 has "$tmp/out" "OpenAI: no competing models" 'no-competing'
 
@@ -94,7 +97,7 @@ kind: model-license
 commercial: non-commercial
 outputs: prohibited
 outputs_text: Outputs may not train anything.
-signatures: ["My Licence"]
+markers: ["My Licence"]
 sources: [https://example.org/mine]
 YAML
 expect 0 "--kb directory" "$PEDIGREE" licenses --kb "$tmp/kb"

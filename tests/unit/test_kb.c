@@ -144,7 +144,7 @@ static void expect_error(const char *path, int code, ...)
 	"family: test\n" \
 	"kind: model-license\n" \
 	"commercial: allowed\n" \
-	"signatures: [\"Test Licence\"]\n" \
+	"markers: [\"Test Licence " id "\"]\n" \
 	"sources: [https://example.org/licence]\n" extra
 
 /* ---- the built-in knowledge base ---- */
@@ -195,8 +195,8 @@ static void test_default_loads(void **state)
 			fail_msg("'%s' lists no source", e->id);
 		assert_non_null(e->name);
 		assert_non_null(e->family);
-		if (e->kind != PDG_KB_OPEN_SOURCE && e->n_signatures == 0)
-			fail_msg("'%s' has no signature", e->id);
+		if (e->kind != PDG_KB_OPEN_SOURCE && e->n_markers == 0)
+			fail_msg("'%s' has no marker", e->id);
 		if (i > 0)
 			assert_true(strcasecmp(pdg_kb_at(kb, i - 1)->id,
 			                       e->id) < 0);
@@ -444,7 +444,7 @@ static void test_custom_dir(void **state)
 		"use_policy: licenseref-aup\n")
 		"---\n"
 		"id: LicenseRef-AUP\nname: A policy\nfamily: test\n"
-		"kind: use-policy\nsignatures: [A policy]\n"
+		"kind: use-policy\nmarkers: [A policy]\n"
 		"sources: ['http://example.org/aup']\n"
 		"---\n");
 	char *b = write_file(t, "b.yml", "---\n" GOOD_ENTRY("LicenseRef-A",
@@ -516,7 +516,7 @@ static void test_bad_enum(void **state)
 {
 	char *p = write_file(*state, "e.yaml",
 		"id: LicenseRef-X\nname: X\nfamily: test\nkind: licence\n"
-		"commercial: allowed\nsignatures: [X]\n"
+		"commercial: allowed\nmarkers: [X]\n"
 		"sources: [https://example.org]\n");
 	char *q = write_file(*state, "o.yaml", GOOD_ENTRY("LicenseRef-Y",
 		"derivative_edges: [finetune, telepathy]\n"));
@@ -559,7 +559,7 @@ static void test_missing_fields(void **state)
 {
 	char *p = write_file(*state, "m.yaml",
 		"id: LicenseRef-X\nname: X\nkind: model-license\n"
-		"commercial: allowed\nsignatures: [X]\n"
+		"commercial: allowed\nmarkers: [X]\n"
 		"sources: [https://example.org]\n");
 	char *q = write_file(*state, "i.yaml", "name: no id\n");
 	char *r = write_file(*state, "s.yaml",
@@ -570,14 +570,14 @@ static void test_missing_fields(void **state)
 		"outputs: prohibited\n"));
 	char *u = write_file(*state, "t.yaml",
 		"id: LicenseRef-X\nname: X\nfamily: test\n"
-		"kind: model-license\ncommercial: allowed\nsignatures: [X]\n"
+		"kind: model-license\ncommercial: allowed\nmarkers: [X]\n"
 		"sources: []\n");
 
 	expect_error(p, PDG_EINVALID, "m.yaml:1: entry 'LicenseRef-X': "
 	             "missing required field 'family'", NULL);
 	expect_error(q, PDG_EINVALID, "i.yaml:1: entry #1: missing required "
 	             "field 'id'", NULL);
-	expect_error(r, PDG_EINVALID, "missing required field 'signatures'",
+	expect_error(r, PDG_EINVALID, "missing required field 'markers'",
 	             NULL);
 	expect_error(s, PDG_EINVALID, "u.yaml:8:", "outputs_text", NULL);
 	expect_error(u, PDG_EINVALID, "t.yaml:7:", "at least one URL", NULL);
@@ -598,7 +598,7 @@ static void test_bad_values(void **state)
 		"permits: just one string\n"));
 	char *f = write_file(*state, "f.yaml",
 		"id: LicenseRef-X\nname: X\nfamily: test\n"
-		"kind: model-license\ncommercial: allowed\nsignatures: [X]\n"
+		"kind: model-license\ncommercial: allowed\nmarkers: [X]\n"
 		"sources: [https://example.org, ftp://example.org]\n");
 	char *g = write_file(*state, "g.yaml", GOOD_ENTRY("LicenseRef-X",
 		"publisher: \"bell\\a\"\n"));
@@ -617,6 +617,17 @@ static void test_bad_values(void **state)
 	             NULL);
 	expect_error(h, PDG_EINVALID, "h.yaml:10: entry 'LicenseRef-Y'",
 	             "'DUP' is already used by entry 'LicenseRef-X'", NULL);
+	/* A marker names one document: two entries cannot share it. */
+	char *m = write_file(*state, "m.yaml", GOOD_ENTRY("LicenseRef-X",
+		"---\n") 
+		"id: LicenseRef-Y\nname: Y\nfamily: test\n"
+		"kind: model-license\ncommercial: allowed\n"
+		"markers: [\"test licence licenseref-x\"]\n"
+		"sources: [https://example.org]\n");
+	expect_error(m, PDG_EINVALID, "entry 'LicenseRef-Y'",
+	             "marker 'test licence licenseref-x' is already used by "
+	             "entry 'LicenseRef-X'", NULL);
+	free(m);
 	free(b);
 	free(c);
 	free(d);

@@ -54,10 +54,13 @@ typedef struct pdg_limits {
 	uint32_t max_archive_depth; /**< nesting of archives in archives */
 	uint32_t max_dir_depth;     /**< directory nesting */
 	uint64_t max_files;         /**< artifacts per source */
+	uint32_t max_history;       /**< commits of a git repository's
+	                                 history searched for licence
+	                                 changes; 0 = none */
 } pdg_limits;
 
 #define PDG_LIMITS_DEFAULT \
-	{ 16u << 20, 8ull << 30, 8, 256, 10000000 }
+	{ 16u << 20, 8ull << 30, 8, 256, 10000000, 1000 }
 
 /** What the policy makes of a finding. */
 typedef enum pdg_verdict {

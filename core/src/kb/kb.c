@@ -271,14 +271,18 @@ static const struct kb_item *later(const struct kb_item *a,
 }
 
 /* Each `license:` tag and each `license_name:` must name one entry, or
- * pdg_kb_find_hf() would depend on load order. */
-static int check_hf_unique(const pdg_kb *kb)
+ * pdg_kb_find_hf() would depend on load order; a marker names one
+ * document, so two entries cannot share it. */
+static int check_unique_names(const pdg_kb *kb)
 {
+	static const char *const what[] = { "hf_tags value",
+	                                    "hf_names value", "marker" };
 	size_t n = 0, k = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < kb->n; i++)
-		n += kb->items[i].e.n_hf_tags + kb->items[i].e.n_hf_names;
+		n += kb->items[i].e.n_hf_tags + kb->items[i].e.n_hf_names +
+		     kb->items[i].e.n_markers;
 	struct tag_ref *refs = pdg_xmalloc((n ? n : 1) * sizeof(*refs));
 	for (size_t i = 0; i < kb->n; i++) {
 		const pdg_kb_entry *e = &kb->items[i].e;
@@ -289,6 +293,9 @@ static int check_hf_unique(const pdg_kb *kb)
 		for (size_t j = 0; j < e->n_hf_names; j++)
 			refs[k++] = (struct tag_ref){ e->hf_names[j],
 			                              &kb->items[i], 1 };
+		for (size_t j = 0; j < e->n_markers; j++)
+			refs[k++] = (struct tag_ref){ e->markers[j],
+			                              &kb->items[i], 2 };
 	}
 	qsort(refs, n, sizeof(*refs), cmp_tag);
 	for (size_t i = 1; i < n && !rc; i++) {
@@ -300,9 +307,8 @@ static int check_hf_unique(const pdg_kb *kb)
 		rc = pdg_error_set(PDG_EINVALID, "%s:%u: entry '%s': %s '%s' "
 		                   "is already used by entry '%s' (%s:%u)",
 		                   l->file, l->line, l->e.id,
-		                   refs[i].is_name ? "hf_names value"
-		                                   : "hf_tags value",
-		                   tag, f->e.id, f->file, f->line);
+		                   what[refs[i].is_name], tag, f->e.id,
+		                   f->file, f->line);
 	}
 	free(refs);
 	return rc;
@@ -385,7 +391,7 @@ static int finish(pdg_kb *kb, const char *what)
 	}
 	int rc = check_use_policies(kb);
 	if (!rc)
-		rc = check_hf_unique(kb);
+		rc = check_unique_names(kb);
 	return rc ? rc : check_providers(kb);
 }
 

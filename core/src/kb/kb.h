@@ -89,6 +89,11 @@ typedef struct pdg_kb_entry {
 	const char *const *signatures;/* short verbatim phrases (< 12 words)
 	                                 that identify the document */
 	size_t n_signatures;
+	const char *const *markers;   /* signature phrases that name this
+	                                 exact document and version (title,
+	                                 version line, notice line); a match
+	                                 by signatures needs one */
+	size_t n_markers;
 	const char *const *sources;   /* URLs the facts came from */
 	size_t n_sources;
 } pdg_kb_entry;

@@ -18,14 +18,14 @@ enum field {
 	F_ID, F_NAME, F_FAMILY, F_VERSION, F_PUBLISHER, F_KIND, F_COMMERCIAL,
 	F_HF_TAGS, F_HF_NAMES, F_PERMITS, F_LIMITS, F_DUTIES, F_OUTPUTS,
 	F_OUTPUTS_TEXT, F_DERIVATIVE_EDGES, F_USE_POLICY, F_SIGNATURES,
-	F_SOURCES, F_COUNT
+	F_MARKERS, F_SOURCES, F_COUNT
 };
 
 static const char *const field_names[F_COUNT] = {
 	"id", "name", "family", "version", "publisher", "kind", "commercial",
 	"hf_tags", "hf_names", "permits", "limits", "duties", "outputs",
 	"outputs_text", "derivative_edges", "use_policy", "signatures",
-	"sources",
+	"markers", "sources",
 };
 
 static const char *const kind_names[] = {
@@ -529,6 +529,9 @@ static int field_value(struct ectx *x, enum field f, const pdg_kb_node *v)
 	case F_SIGNATURES:
 		return get_list(x, v, "signatures", check_signature,
 		                &e->signatures, &e->n_signatures);
+	case F_MARKERS:
+		return get_list(x, v, "markers", check_signature,
+		                &e->markers, &e->n_markers);
 	case F_SOURCES:
 		return get_list(x, v, "sources", check_source, &e->sources,
 		                &e->n_sources);
@@ -595,14 +598,16 @@ static int check_required(const struct ectx *x, const pdg_kb_node *root)
 		return fail(x, PDG_EINVALID, x->seen[F_SOURCES]->line,
 		            "sources must list at least one URL");
 	/* Documents outside the SPDX list have no other way to be
-	 * recognised. */
+	 * recognised, and without a phrase that names the exact document,
+	 * phrases that sibling versions share (Llama 3.1, 3.2, 3.3) would
+	 * confuse them. */
 	if ((e->kind != PDG_KB_OPEN_SOURCE ||
 	     pdg_starts_with_ci(e->id, "LicenseRef-")) &&
-	    e->n_signatures == 0)
-		return x->seen[F_SIGNATURES]
-		       ? fail(x, PDG_EINVALID, x->seen[F_SIGNATURES]->line,
-		              "signatures must list at least one phrase")
-		       : missing(x, root->line, F_SIGNATURES);
+	    e->n_markers == 0)
+		return x->seen[F_MARKERS]
+		       ? fail(x, PDG_EINVALID, x->seen[F_MARKERS]->line,
+		              "markers must list at least one phrase")
+		       : missing(x, root->line, F_MARKERS);
 	if (e->outputs != PDG_KB_OUTPUTS_UNRESTRICTED && !e->outputs_text)
 		return fail(x, PDG_EINVALID, x->seen[F_OUTPUTS]->line,
 		            "outputs is '%s' but outputs_text does not say "

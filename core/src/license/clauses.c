@@ -60,8 +60,10 @@ static const struct rule rules[] = {
 	  "commercial use|uses|usage|purpose*|exploitation ~3 is|are not "
 	  "permitted|allowed|authorized|granted", NULL },
 	{ PDG_CLAUSE_NON_COMMERCIAL, "非 商 业|業", NULL },
+	/* Each Chinese character is a token: gaps are counted in
+	 * characters, about two to a word. */
 	{ PDG_CLAUSE_NON_COMMERCIAL,
-	  "不|禁 得|止 ~6 商 业|業 用|使|目|性", NULL },
+	  "不|禁 得|止 ~20 商 业|業 用|使|目|性", "不 得 限 制" },
 
 	/* research only */
 	{ PDG_CLAUSE_RESEARCH_ONLY,
@@ -70,7 +72,7 @@ static const struct rule rules[] = {
 	{ PDG_CLAUSE_RESEARCH_ONLY,
 	  "only|solely|exclusively|strictly ~5 research|academic",
 	  "not only" },
-	{ PDG_CLAUSE_RESEARCH_ONLY, "仅|只|僅 ~4 研 究|究", NULL },
+	{ PDG_CLAUSE_RESEARCH_ONLY, "仅|只|僅 ~10 研 究|究", NULL },
 
 	/* user thresholds */
 	{ PDG_CLAUSE_USER_THRESHOLD,

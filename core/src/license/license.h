@@ -181,6 +181,32 @@ struct json_t *pdg_license_clause_json(const pdg_license_clause *c);
 const char *pdg_license_doc_name(pdg_license_doc d);
 
 /* ------------------------------------------------------------------ */
+/* Scope: which part of a release a licence covers                     */
+
+/** What a licence claim speaks for.  MODEL is the default: the release
+ *  as a whole (code and weights) unless another file narrows it. */
+typedef enum pdg_license_scope {
+	PDG_SCOPE_MODEL = 0,
+	PDG_SCOPE_CODE,
+	PDG_SCOPE_WEIGHTS,
+	PDG_SCOPE_DATA
+} pdg_license_scope;
+
+/** "model", "code", "weights", "data". */
+const char *pdg_license_scope_name(pdg_license_scope s);
+/** Inverse of pdg_license_scope_name(); 0 or -1. */
+int pdg_license_scope_parse(pdg_license_scope *out, const char *name);
+/** The scope a licence file's name gives it: MODEL_LICENSE and
+ *  LICENSE-MODEL the weights, LICENSE-CODE the code, DATA_LICENSE the
+ *  data, anything else the whole model. */
+pdg_license_scope pdg_license_scope_of_path(const char *path);
+/** 1 when a file at `path` (relative to its source) states the licence
+ *  of the release or of a part of it: a LICENSE*, COPYING*,
+ *  MODEL_LICENSE-like file at the top; not NOTICE files, use policies,
+ *  READMEs or files in sub-folders. */
+int pdg_license_path_is_claim(const char *path);
+
+/* ------------------------------------------------------------------ */
 /* Database                                                           */
 
 /** The database built into the library (core/data/licdb.bin).  Shared,

@@ -13,8 +13,9 @@
  *    when that containment (plain and weighted) reaches the threshold;
  *    then drop the span and look again (several licences in one file).
  * 4. Nothing reported: LicenseRef-unknown with the nearest candidates.
- * 5. Knowledge-base signatures recognise documents that have no text in
- *    the database (optional input).
+ * 5. Knowledge-base markers and signatures recognise documents that have
+ *    no text in the database, and licence notices that name a document
+ *    (optional input).
  * 6. SPDX-License-Identifier lines and model-card `license:` tags are
  *    declarations: preferred when valid, compared with what the text
  *    says, and a disagreement is flagged.
@@ -30,7 +31,12 @@
 #include "util.h"
 
 #define MAX_SHIFT 17
+/* Phrases a knowledge-base match needs for more than a notice's
+ * confidence. */
 #define SIG_MIN_FOUND 2
+/* A database text this much present in the whole text, yet not matched,
+ * was rejected for a reason its title does not undo. */
+#define SIG_MAX_TEXT_SHARE 0.25
 
 struct ugram {
 	uint64_t h;
@@ -609,9 +615,24 @@ static int tokpos_cmp(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* First position of the token sequence sig in t, or -1. */
+/* Is token p inside the span of a match found by its text?  Those spans
+ * are explained: the DeepSeek licence reuses the OpenRAIL clauses, and a
+ * CC licence names its siblings. */
+static int in_text_match(const lic_text *t, const pdg_license_result *r,
+                         size_t p)
+{
+	for (size_t i = 0; i < r->n_matches; i++)
+		if (r->matches[i].method == PDG_LICENSE_BY_TEXT &&
+		    t->tok[p].off >= r->matches[i].byte_start &&
+		    t->tok[p].off < r->matches[i].byte_end)
+			return 1;
+	return 0;
+}
+
+/* First position of the token sequence sig in t outside the spans of
+ * text matches, or -1. */
 static long find_seq(const lic_text *t, const struct tokpos *idx,
-                     const lic_text *sig)
+                     const lic_text *sig, const pdg_license_result *r)
 {
 	size_t lo = 0, hi = t->n;
 
@@ -627,22 +648,121 @@ static long find_seq(const lic_text *t, const struct tokpos *idx,
 		size_t p = idx[lo].pos;
 
 		if (p + sig->n <= t->n &&
-		    memcmp(t->hash + p, sig->hash, sig->n * 8) == 0)
+		    memcmp(t->hash + p, sig->hash, sig->n * 8) == 0 &&
+		    !in_text_match(t, r, p))
 			return (long)p;
 	}
 	return -1;
 }
 
+/* What the phrases of one knowledge-base entry found in a text. */
+#define SIG_MAX_SPANS 32
+
+struct sig_hit {
+	const pdg_kb_entry *k;
+	size_t found, usable, first, last;
+	size_t mark_first, mark_len;  /* its longest marker found */
+	size_t span[SIG_MAX_SPANS][2];/* phrases found, token ranges */
+};
+
+/* Index of a phrase already found that overlaps [p, p + n), or -1: the
+ * title inside the notice line that quotes it is not more evidence. */
+static long sig_overlap(const struct sig_hit *h, size_t p, size_t n)
+{
+	for (size_t i = 0; i < h->found && i < SIG_MAX_SPANS; i++)
+		if (p < h->span[i][1] && p + n > h->span[i][0])
+			return (long)i;
+	return -1;
+}
+
+/* Record a phrase found at p; an overlapping one counts once, as the
+ * longer of the two. */
+static void sig_found(struct sig_hit *h, size_t p, size_t n, int marker)
+{
+	long o = sig_overlap(h, p, n);
+
+	if (o >= 0 && n <= h->span[o][1] - h->span[o][0])
+		return;
+	if (o < 0 && h->found >= SIG_MAX_SPANS) {
+		h->found++;
+	} else {
+		size_t i = o >= 0 ? (size_t)o : h->found++;
+
+		h->span[i][0] = p;
+		h->span[i][1] = p + n;
+	}
+	if (p < h->first)
+		h->first = p;
+	if (p + n - 1 > h->last)
+		h->last = p + n - 1;
+	if (marker && n > h->mark_len) {
+		h->mark_first = p;
+		h->mark_len = n;
+	}
+}
+
+/* Look the phrases up; markers name the document, plain signatures only
+ * support it. */
+static void sig_lookup(struct sig_hit *h, const lic_text *t,
+                       const struct tokpos *idx,
+                       const pdg_license_result *r,
+                       const char *const *phrases, size_t n, int marker)
+{
+	for (size_t j = 0; j < n; j++) {
+		lic_text sig;
+		long p;
+
+		lic_text_init(&sig, phrases[j], strlen(phrases[j]));
+		/* One word is too common to count; a phrase of nothing but
+		 * a URL normalises to nothing. */
+		if (sig.n >= 2) {
+			h->usable++;
+			p = find_seq(t, idx, &sig, r);
+			if (p >= 0)
+				sig_found(h, (size_t)p, sig.n, marker);
+		}
+		lic_text_free(&sig);
+	}
+}
+
+/* Containment of entry e in the whole text (first round), 0 if absent. */
+static double first_containment(const struct score *first, size_t n,
+                                long e)
+{
+	for (size_t i = 0; e >= 0 && i < n; i++)
+		if (first[i].e == (uint32_t)e)
+			return first[i].c;
+	return 0;
+}
+
+/* Is hit a's marker inside b's longer marker ("Llama 3 Community
+ * License" inside "Meta Llama 3 Community License")? */
+static int marker_inside(const struct sig_hit *a, const struct sig_hit *b)
+{
+	return b->mark_len > a->mark_len &&
+	       a->mark_first >= b->mark_first &&
+	       a->mark_first + a->mark_len <= b->mark_first + b->mark_len;
+}
+
+/* A text with too little of a database licence to match it may still
+ * name a document: a README's licence notice, a NOTICE file, a model
+ * card quoting the terms, or a document that has no text in the
+ * database (Gemma, Mistral, API terms).  One of the entry's markers must
+ * be present; an entry whose own text is largely here but was rejected
+ * (another version, an added clause) is not named by its title. */
 static void match_signatures(struct query *q, pdg_license_result *r,
-                             const pdg_license_opts *o)
+                             const pdg_license_opts *o,
+                             const struct score *first, size_t nfirst)
 {
 	const lic_text *t = &q->t;
-	size_t nkb = pdg_kb_count(o->kb);
+	size_t nkb = pdg_kb_count(o->kb), nhits = 0;
 	struct tokpos *idx;
+	struct sig_hit *hits;
 
 	if (!t->n)
 		return;
 	idx = pdg_xmalloc(t->n * sizeof(*idx));
+	hits = pdg_xcalloc(nkb + 1, sizeof(*hits));
 	for (size_t i = 0; i < t->n; i++) {
 		idx[i].h = t->hash[i];
 		idx[i].pos = (uint32_t)i;
@@ -650,42 +770,48 @@ static void match_signatures(struct query *q, pdg_license_result *r,
 	qsort(idx, t->n, sizeof(*idx), tokpos_cmp);
 	for (size_t i = 0; i < nkb; i++) {
 		const pdg_kb_entry *k = pdg_kb_at(o->kb, i);
-		size_t found = 0, first = SIZE_MAX, last = 0, usable = 0;
+		struct sig_hit *h = &hits[nhits];
+		long e;
+		int dup = 0;
 
-		if (!k || !k->n_signatures || !k->id ||
-		    lic_db_find_entry(q->db, k->id) >= 0)
+		if (!k || !k->n_markers || !k->id)
 			continue;
-		for (size_t j = 0; j < k->n_signatures; j++) {
-			lic_text sig;
-			long p;
+		for (size_t m = 0; m < r->n_matches; m++)
+			dup |= strcasecmp(r->matches[m].id, k->id) == 0;
+		e = lic_db_find_entry(q->db, k->id);
+		if (dup || first_containment(first, nfirst, e) >=
+		           SIG_MAX_TEXT_SHARE)
+			continue;
+		memset(h, 0, sizeof(*h));
+		h->k = k;
+		h->first = SIZE_MAX;
+		sig_lookup(h, t, idx, r, k->markers, k->n_markers, 1);
+		if (!h->mark_len)
+			continue;
+		sig_lookup(h, t, idx, r, k->signatures, k->n_signatures, 0);
+		nhits++;
+	}
+	for (size_t i = 0; i < nhits; i++) {
+		const struct sig_hit *h = &hits[i];
+		int shadowed = 0;
 
-			lic_text_init(&sig, k->signatures[j],
-			              strlen(k->signatures[j]));
-			if (sig.n >= 2) {
-				usable++;
-				p = find_seq(t, idx, &sig);
-				if (p >= 0) {
-					found++;
-					if ((size_t)p < first)
-						first = (size_t)p;
-					if ((size_t)p + sig.n - 1 > last)
-						last = (size_t)p + sig.n - 1;
-				}
-			}
-			lic_text_free(&sig);
-		}
-		if (!usable || found < (usable < SIG_MIN_FOUND ? usable :
-		                        SIG_MIN_FOUND))
+		for (size_t j = 0; j < nhits && !shadowed; j++)
+			shadowed = marker_inside(h, &hits[j]);
+		if (shadowed)
 			continue;
 		pdg_license_match *m = add_match(r);
-		m->id = pdg_xstrdup(k->id);
+		m->id = pdg_xstrdup(h->k->id);
 		m->method = PDG_LICENSE_BY_SIGNATURE;
-		m->doc = doc_kind(o, k->id);
-		m->containment = (double)found / (double)usable;
+		m->doc = doc_kind(o, h->k->id);
+		m->containment = (double)h->found / (double)h->usable;
 		m->score = m->containment;
-		m->confidence = 0.5 + 0.4 * m->containment;
-		set_span(m, t, first, last);
+		/* One phrase is a notice ("licensed under the ..."), several
+		 * a copy of the document. */
+		m->confidence = h->found < SIG_MIN_FOUND ? 0.6 :
+		                0.6 + 0.35 * m->containment;
+		set_span(m, t, h->first, h->last);
 	}
+	free(hits);
 	free(idx);
 }
 
@@ -963,7 +1089,7 @@ int pdg_license_identify(pdg_license_result **out, const char *text,
 		       text_round(&q, r, o, threshold))
 			;
 		if (o->kb)
-			match_signatures(&q, r, o);
+			match_signatures(&q, r, o, first, nfirst);
 		if (!r->n_matches) {
 			memcpy(q.sc, first, nfirst * sizeof(*first));
 			q.nsc = nfirst;

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "consistency.h"
+#include "license/license.h"
 #include "error.h"
 #include "lineage/lineage.h"
 #include "util.h"
@@ -451,9 +451,14 @@ static void license_claim(pdg_lineage_ctx *b, const pdg_finding *f)
 	} else if ((strcmp(r, "license.detected") == 0 ||
 	            strcmp(r, "license.unknown") == 0 ||
 	            strcmp(r, "license.clarified") == 0) &&
-	           pdg_consistency_is_root_license(f)) {
-		add_license(c, f->subject, NULL,
-		            r[8] == 'c' ? "clarification" : "licence file", f);
+	           pdg_license_path_is_claim(f->path)) {
+		/* A code-only licence file (LICENSE beside MODEL_LICENSE) says
+		 * nothing about the weights' terms. */
+		pdg_license_scope sc = pdg_license_scope_of_path(f->path);
+		add_license(c, f->subject, NULL, r[8] == 'c' ? "clarification"
+		            : sc == PDG_SCOPE_CODE ? "licence file (code)"
+		            : sc == PDG_SCOPE_WEIGHTS ? "licence file (weights)"
+		            : "licence file", f);
 	} else if (strcmp(r, "weights.license") == 0) {
 		const pdg_kb_entry *e = pdg_kb_find_hf(b->kb, f->subject,
 		                                       NULL);
