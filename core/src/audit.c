@@ -298,10 +298,11 @@ static void keep_text(pdg_audit *a, pdg_audit_source *src,
 		return;         /* the plugins report unreadable files */
 	if (pdg_texts_add(a->texts, src->component, src->path, art->path,
 	                  art->commit, art->kind, data, len,
-	                  pdg_artifact_size(art)) < 0)
+	                  pdg_artifact_size(art)) < 0 && !a->texts_full++)
 		add_finding(a, src, PDG_FINDING_INPUT, PDG_SEVERITY_INFO,
 		            "core.texts-full", art->path, art->commit, -1, NULL,
-		            "%s", pdg_error_last());
+		            "%s; later model cards and licence files are not "
+		            "checked for notices either", pdg_error_last());
 }
 
 static void progress(const pdg_audit *a, const pdg_audit_source *src,

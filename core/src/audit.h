@@ -63,6 +63,7 @@ struct pdg_audit {
 
 	pdg_findings findings;
 	pdg_texts *texts;           /* documents kept for obligation checks */
+	size_t texts_full;          /* documents the store had no room for */
 	pdg_lineage lineage;        /* built by pdg_audit_finish() */
 	pdg_policy *policy;         /* --policy, else the built-in default */
 	int finished;
