@@ -73,7 +73,7 @@ static const struct option options[] = {
 };
 
 /* "16M" -> 16777216.  0 on success, -1 on garbage or overflow. */
-static int parse_size(uint64_t *out, const char *s)
+int pdg_cli_parse_size(uint64_t *out, const char *s)
 {
 	char *end;
 	unsigned long long v;
@@ -135,7 +135,7 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 		o->plugin_path = arg;
 		return 0;
 	}
-	if (parse_size(&n, arg) < 0 || n == 0)
+	if (pdg_cli_parse_size(&n, arg) < 0 || n == 0)
 		return pdg_cli_usage_error("audit", "'%s' is not a positive "
 		                           "size or count", arg);
 	switch (c) {

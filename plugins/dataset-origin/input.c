@@ -15,6 +15,10 @@
 
 /* Compressed bytes asked of the host at a time. */
 #define RAW_BUF ((size_t)1 << 20)
+/* Decoded bytes asked of libarchive at a time: archive_read_data()
+ * returns an error instead of the bytes it had copied when a block
+ * fails, so a truncated stream loses at most this much. */
+#define DECODE_MAX ((size_t)64 << 10)
 /* A stream that expands more than this many times, past EXPAND_FREE
  * bytes, is a decompression bomb, not a dataset (text compresses 3-20x;
  * gzip cannot exceed about 1030x, zstd can). */
@@ -169,7 +173,8 @@ static int64_t read_codec(origin_input *in, char *buf, size_t len)
 	size_t got = 0;
 
 	while (got < len) {
-		la_ssize_t n = archive_read_data(in->ar, buf + got, len - got);
+		size_t want = len - got < DECODE_MAX ? len - got : DECODE_MAX;
+		la_ssize_t n = archive_read_data(in->ar, buf + got, want);
 
 		if (n < 0) {
 			pdg_error_set(PDG_EIO, "%s: %s stream is truncated or "

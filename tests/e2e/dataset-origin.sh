@@ -234,11 +234,14 @@ else bad "scan-data: text"; sed 's/^/  | /' "$tmp/sd.txt"; fi
 "$PEDIGREE" scan-data -f json -o "$tmp/sd.json" "$tmp/mix" || true
 if python3 - "$tmp/sd.json" <<'PY'; then ok "scan-data: json"
 import json, sys
-fs = json.load(open(sys.argv[1]))['findings']
-g = [f for f in fs if f['rule'] == 'dataset.generated-by'
-     and f['path'] == 'plain.jsonl' and f['subject'] == 'openai']
-sys.exit(0 if len(g) == 1 and g[0]['properties']['records'] == 3
-         and all(f['rule'].startswith('dataset.') for f in fs) else 1)
+r = json.load(open(sys.argv[1]))
+o = {x['provider']: x for x in r['origins']}
+g = [s for s in r['shards'] if s['path'] == 'plain.jsonl']
+sys.exit(0 if len(g) == 1 and r['records'] == 10 + 4 + 10 + 3 + 10 and
+         o['openai']['records'] == 3 + 6 + 1 + 3 and
+         o['openai']['model'] == 'gpt-4o' and
+         [x['records'] for x in g[0]['origins']
+          if x['provider'] == 'openai'] == [3] else 1)
 PY
 else bad "scan-data: json"; fi
 rc=0; "$PEDIGREE" scan-data "$tmp/missing" 2>/dev/null || rc=$?
