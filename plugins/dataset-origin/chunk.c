@@ -222,6 +222,8 @@ static void map_hits(struct run *r)
 			if (!rec->anchor || w->hits[i].to > rec->hi)
 				rec->hi = w->hits[i].to;
 			rec->anchor = 1;
+			rec->anchors |= db->find.bit[id];
+			rec->solo |= (db->find.bound[id] & BOUND_SOLO) != 0;
 			continue;
 		}
 		sp = &c->spans[s];
@@ -501,7 +503,8 @@ void origin_chunk_run(const struct origin_db *db, struct origin_chunk *c,
 	for (size_t i = 0; i < c->nrecs; i++) {
 		struct origin_rec *rec = &c->recs[i];
 
-		if (rec->anchor)
+		if (rec->anchor && (rec->solo || origin_candidate(&db->find,
+		                                                   rec->anchors)))
 			find_phrases(&r, rec);
 		if (rec->self | rec->tmpl | rec->meta)
 			c->recs[kept++] = *rec;

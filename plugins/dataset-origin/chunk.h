@@ -52,7 +52,9 @@ struct origin_rec {
 	uint32_t span;          /* index into the chunk's spans */
 	uint32_t self, meta, tmpl;
 	uint32_t model, nmodel; /* its entries in origin_chunk.models */
-	int anchor;             /* an anchor word: look for phrases */
+	int anchor;             /* an anchor word seen */
+	int solo;               /* an anchor that is enough alone */
+	uint64_t anchors;       /* the anchor bits seen */
 	uint32_t lo, hi;        /* first and last anchor's end in the chunk */
 };
 

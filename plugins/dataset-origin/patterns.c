@@ -151,6 +151,11 @@ static int is_common(const char *w, size_t n)
 		if (strlen(common_words[i]) == n &&
 		    strncasecmp(w, common_words[i], n) == 0)
 			return 1;
+	return 0;
+}
+
+static int is_format_word(const char *w, size_t n)
+{
 	for (size_t i = 0; format_words[i]; i++)
 		if (strlen(format_words[i]) >= n &&
 		    strncasecmp(w, format_words[i], n) == 0)
@@ -160,8 +165,11 @@ static int is_common(const char *w, size_t n)
 
 /* How good an anchor the word w[0..n) of a phrase is: long names first
  * (a capital letter after the phrase's first word, or non-ASCII text of
- * three characters or more), then long words. */
-static long anchor_score(const char *phrase, const char *w, size_t n)
+ * three characters or more), then long words; common words last (0).
+ * Words of chat formats ("assist", "model") hit in every record, inside
+ * "assistant" and the "model" key: poor anchors, and never second ones. */
+static long anchor_score(const char *phrase, const char *w, size_t n,
+                         int second)
 {
 	const unsigned char *u = (const unsigned char *)w;
 	int upper = 0, wide = u[0] >= 0x80;
@@ -174,40 +182,75 @@ static long anchor_score(const char *phrase, const char *w, size_t n)
 	}
 	if (wide)
 		return chars >= 3 ? 3000 + (long)chars : (long)chars;
-	if (is_common(w, n))
+	if (is_common(w, n) || n < 2 || (second && is_format_word(w, n)))
+		return 0;
+	if (is_format_word(w, n))
 		return (long)n;
 	return (n >= 4 ? 2000 : 0) + (upper ? 1000 : 0) + (long)n;
 }
 
-const char *origin_phrase_anchor(const char *phrase, size_t *len)
+static unsigned char u8(char c)
 {
-	const char *best = phrase, *p = phrase;
-	long best_score = -1;
+	return (unsigned char)c;
+}
 
-	*len = strlen(phrase);
-	while (*p) {
-		const unsigned char c = (unsigned char)*p;
-		const char *w = p;
-		size_t n = 0;
+static int has_upper(const char *w, size_t n, int first_counts)
+{
+	for (size_t i = first_counts ? 0 : 1; i < n; i++)
+		if (w[i] >= 'A' && w[i] <= 'Z')
+			return 1;
+	return 0;
+}
 
-		if (c >= 0x80) {
-			while ((unsigned char)p[n] >= 0x80)
-				n++;
-		} else if (is_word(c)) {
-			while (is_word((unsigned char)p[n]) || p[n] == '-')
-				n++;
-		} else {
-			p++;
-			continue;
+int origin_phrase_anchors(const char *phrase, const char *w[2],
+                          size_t n[2])
+{
+	long best[2] = { -1, -1 };
+
+	for (int k = 0; k < 2; k++) {
+		const char *p = phrase;
+
+		while (*p) {
+			const unsigned char c = (unsigned char)*p;
+			const char *word = p;
+			size_t len = 0;
+			long score;
+
+			if (c >= 0x80) {
+				while ((unsigned char)p[len] >= 0x80)
+					len++;
+			} else if (is_word(c)) {
+				while (is_word((unsigned char)p[len]) ||
+				       p[len] == '-')
+					len++;
+			} else {
+				p++;
+				continue;
+			}
+			p += len;
+			if (k == 1 && len == n[0] &&
+			    strncasecmp(word, w[0], len) == 0)
+				continue;
+			score = anchor_score(phrase, word, len, k);
+			if (score > best[k]) {
+				best[k] = score;
+				w[k] = word;
+				n[k] = len;
+			}
 		}
-		if (anchor_score(phrase, w, n) > best_score) {
-			best_score = anchor_score(phrase, w, n);
-			best = w;
-			*len = n;
+		if (best[k] < 0) {
+			w[k] = phrase;
+			n[k] = strlen(phrase);
 		}
-		p += n;
 	}
-	return best;
+	/* Names are rare enough alone.  A common word ("language") needs a
+	 * second anchor, which must be worth the hits it costs. */
+	if (best[0] >= 1000 && best[0] < 2000)
+		return 1;       /* a short name: "Phi", "xAI" */
+	if (best[0] >= 3000 || (u8(w[0][0]) < 0x80 && has_upper(w[0], n[0],
+	                                                        w[0] != phrase)))
+		return 1;
+	return best[1] >= 1000 ? 2 : 1;
 }
 
 /* Bytes as a literal pattern: word characters as they are, anything
@@ -229,17 +272,12 @@ static char *literal(const char *s, size_t n)
 	return b.ptr;
 }
 
-/* The anchor of a phrase as its text and, for non-ASCII anchors, as
- * JSON \u escapes (lower-case hex; the patterns are caseless). */
-static void anchor_texts(const char *phrase, pdg_buf *raw, pdg_buf *esc)
+/* An anchor word as JSON \u escapes (lower-case hex; the patterns are
+ * caseless), for non-ASCII text. */
+static void escaped(const char *w, size_t n, pdg_buf *esc)
 {
-	size_t n;
-	const char *w = origin_phrase_anchor(phrase, &n);
 	const unsigned char *u = (const unsigned char *)w;
 
-	pdg_buf_put(raw, w, n);
-	if (u[0] < 0x80)
-		return;
 	for (size_t i = 0; i < n;) {
 		size_t k = utf8_len(u[i]);
 		uint32_t cp;
@@ -288,6 +326,7 @@ static void add(struct patterns *ps, struct origin_set *set, char *expr,
 		set->evidence = pdg_xrealloc(set->evidence, ps->cap);
 		set->bound = pdg_xrealloc(set->bound, ps->cap);
 		set->len = pdg_xrealloc(set->len, ps->cap * sizeof(unsigned));
+		set->bit = pdg_xrealloc(set->bit, ps->cap * sizeof(uint64_t));
 	}
 	ps->expr[ps->n] = expr;
 	ps->ids[ps->n] = (unsigned)ps->n;
@@ -295,6 +334,7 @@ static void add(struct patterns *ps, struct origin_set *set, char *expr,
 	set->evidence[ps->n] = evidence;
 	set->bound[ps->n] = 0;
 	set->len[ps->n] = 0;
+	set->bit[ps->n] = 0;
 	ps->n++;
 }
 
@@ -315,6 +355,80 @@ static void add_literal(struct patterns *ps, struct origin_set *set,
 	add(ps, set, expr, provider, evidence);
 	set->bound[ps->n - 1] = (unsigned char)bound;
 	set->len[ps->n - 1] = (unsigned)n;
+}
+
+/* The bit of an anchor word, its patterns added on first use: the text,
+ * and \u escapes of non-ASCII text.  -1 when the 64 bits are taken:
+ * the anchor is then enough alone (BOUND_SOLO). */
+static int anchor_bit(struct patterns *ps, struct origin_set *set,
+                      const char *w, size_t n)
+{
+	char *expr = literal(w, n);
+	pdg_buf esc = PDG_BUF_INIT;
+	int bit = -1;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		if (set->evidence[i] == EV_ANCHOR &&
+		    strcasecmp(ps->expr[i], expr) == 0) {
+			free(expr);
+			return set->bound[i] & BOUND_SOLO ? -1
+			       : (int)__builtin_ctzll(set->bit[i]);
+		}
+	}
+	free(expr);
+	if (set->nbits < 64)
+		bit = (int)set->nbits++;
+	add_literal(ps, set, w, n, 0, EV_ANCHOR, (unsigned char)w[0] < 0x80
+	            ? BOUND_END : 0);
+	set->bit[ps->n - 1] = bit < 0 ? 0 : 1ull << bit;
+	if (bit < 0)
+		set->bound[ps->n - 1] |= BOUND_SOLO;
+	if ((unsigned char)w[0] >= 0x80) {
+		escaped(w, n, &esc);
+		add_literal(ps, set, esc.ptr, esc.len, 0, EV_ANCHOR, 0);
+		set->bit[ps->n - 1] = set->bit[ps->n - 2];
+		set->bound[ps->n - 1] |= set->bound[ps->n - 2] & BOUND_SOLO;
+		pdg_buf_free(&esc);
+	}
+	return bit;
+}
+
+/* A phrase's anchors, and the set of them a record must hold for the
+ * phrase to be worth looking for. */
+static void add_anchors(struct patterns *ps, struct origin_set *set,
+                        const char *phrase)
+{
+	const char *w[2];
+	size_t n[2];
+	int k = origin_phrase_anchors(phrase, w, n);
+	uint64_t need = 0;
+	unsigned reach = 16;
+
+	/* How long the phrase can be, raw: letters and digits as they are
+	 * (encoders escape only non-ASCII text), a blank, apostrophe or
+	 * other sign as an escape or entity of up to 6 bytes, each non-ASCII
+	 * character as a \u escape. */
+	for (const unsigned char *p = (const unsigned char *)phrase; *p; p++)
+		reach += is_word(*p) ? 1 : (*p & 0xC0) == 0x80 ? 0 : 6;
+	if (reach > set->reach)
+		set->reach = reach;
+	for (int a = 0; a < k; a++) {
+		int bit = anchor_bit(ps, set, w[a], n[a]);
+
+		if (bit >= 0)
+			need |= 1ull << bit;
+	}
+	set->need = pdg_xrealloc(set->need,
+	                         (set->nneed + 1) * sizeof(*set->need));
+	set->need[set->nneed++] = need;
+}
+
+int origin_candidate(const struct origin_set *set, uint64_t mask)
+{
+	for (size_t i = 0; i < set->nneed; i++)
+		if (set->need[i] && (set->need[i] & mask) == set->need[i])
+			return 1;
+	return 0;
 }
 
 enum stage { FIND, PHRASE, STREAM };
@@ -345,23 +459,7 @@ static void add_phrases(struct patterns *ps, struct origin_set *set,
 			add_literal(ps, set, norm, m, provider, evidence, b);
 			free(norm);
 		} else {
-			pdg_buf raw = PDG_BUF_INIT, esc = PDG_BUF_INIT;
-			/* Raw, a phrase is at most its length with each
-			 * blank or apostrophe escaped (6 bytes), each other
-			 * character \u-escaped (6 bytes per 1 to 3). */
-			unsigned reach = (unsigned)(6 * n + 16);
-
-			if (reach > set->reach)
-				set->reach = reach;
-			anchor_texts(ph, &raw, &esc);
-			add_literal(ps, set, raw.ptr, raw.len, provider,
-			            EV_ANCHOR, (unsigned char)raw.ptr[0] < 0x80
-			            ? BOUND_END : 0);
-			if (esc.len)
-				add_literal(ps, set, esc.ptr, esc.len,
-				            provider, EV_ANCHOR, 0);
-			pdg_buf_free(&raw);
-			pdg_buf_free(&esc);
+			add_anchors(ps, set, ph);
 		}
 	}
 }
@@ -421,6 +519,8 @@ static void set_free(struct origin_set *set)
 	free(set->evidence);
 	free(set->bound);
 	free(set->len);
+	free(set->bit);
+	free(set->need);
 	memset(set, 0, sizeof(*set));
 }
 

@@ -4,9 +4,11 @@
  *
  * Matching runs in two stages so that the pass over every byte is a
  * literal search:
- *   find    one anchor word per phrase (its most distinctive word:
- *           "ChatGPT", "Qwen", "knowledge"), a caseless literal that
- *           ends a word (non-ASCII anchors raw and \u-escaped); and the
+ *   find    the anchor words of each phrase (its most distinctive word:
+ *           "ChatGPT", "Qwen", "knowledge", and a second one when it has
+ *           a good one: "update"), caseless literals that end a word
+ *           (non-ASCII anchors raw and \u-escaped); a record is worth a
+ *           closer look when it holds all the anchors of a phrase; and the
  *           JSON keys of origin_model_keys, quoted, whose values the
  *           caller reads ("generator": "org/gemma-2-9b-it");
  *   phrase  the phrases themselves as caseless literals, matched only in
@@ -21,6 +23,9 @@
  */
 #ifndef PDG_DATASET_ORIGIN_PATTERNS_H
 #define PDG_DATASET_ORIGIN_PATTERNS_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include <hs.h>
 
@@ -38,6 +43,7 @@ enum origin_evidence {
  * patterns. */
 #define BOUND_START 1u  /* no word character before (to - len) */
 #define BOUND_END 2u    /* no word character at `to` */
+#define BOUND_SOLO 4u   /* find: an anchor without a bit, enough alone */
 
 struct origin_set {
 	hs_database_t *db;
@@ -45,6 +51,10 @@ struct origin_set {
 	unsigned char *evidence;
 	unsigned char *bound;   /* BOUND_* */
 	unsigned *len;          /* bytes a literal match spans */
+	uint64_t *bit;          /* find: the anchor's bit */
+	uint64_t *need;         /* find: per phrase, the anchors it has */
+	size_t nneed;
+	unsigned nbits;
 	unsigned count;
 	/* find: how far from an anchor its phrase can reach, raw (blanks
 	 * escaped, letters \u-escaped) */
@@ -66,9 +76,15 @@ int origin_db_compile(struct origin_db *db);
 int origin_db_stream(struct origin_db *db);
 void origin_db_free(struct origin_db *db);
 
+/** 1 when a record whose anchor hits are `mask` may hold a phrase (all
+ *  the anchors of one phrase are there). */
+int origin_candidate(const struct origin_set *set, uint64_t mask);
+
 /** A phrase as a tolerant pattern (the stream set); caller frees. */
 char *origin_phrase_pattern(const char *phrase);
-/** The anchor word of a phrase: *len bytes at the returned pointer. */
-const char *origin_phrase_anchor(const char *phrase, size_t *len);
+/** The anchors of a phrase, its most distinctive word and, when there is
+ *  a good one, a second: w[i][0..n[i]).  Returns 1 or 2. */
+int origin_phrase_anchors(const char *phrase, const char *w[2],
+                          size_t n[2]);
 
 #endif
