@@ -45,7 +45,8 @@ void origin_chunk_init(struct origin_chunk *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->buf = pdg_xmalloc(ORIGIN_CHUNK);
-	c->spans = pdg_xmalloc(ORIGIN_SPANS * sizeof(*c->spans));
+	/* One more for the record rec_split_finish() may close. */
+	c->spans = pdg_xmalloc((ORIGIN_SPANS + 1) * sizeof(*c->spans));
 }
 
 void origin_chunk_free(struct origin_chunk *c)
@@ -406,6 +407,9 @@ static void find_phrases(struct run *r, struct origin_rec *rec)
 	struct roles ro;
 	json_t *root;
 
+	if (!rec->solo && !origin_candidate(&r->db->find, rec->anchors,
+	                                    r->c->buf + lo, (size_t)(hi - lo)))
+		return;
 	memset(&ro, 0, sizeof(ro));
 	ro.db = r->db;
 	ro.w = r->w;
@@ -503,8 +507,7 @@ void origin_chunk_run(const struct origin_db *db, struct origin_chunk *c,
 	for (size_t i = 0; i < c->nrecs; i++) {
 		struct origin_rec *rec = &c->recs[i];
 
-		if (rec->anchor && (rec->solo || origin_candidate(&db->find,
-		                                                   rec->anchors)))
+		if (rec->anchor)
 			find_phrases(&r, rec);
 		if (rec->self | rec->tmpl | rec->meta)
 			c->recs[kept++] = *rec;

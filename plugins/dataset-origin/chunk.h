@@ -84,8 +84,10 @@ struct origin_chunk {
 	int format;
 	int error;              /* the scan failed (scratch, database) */
 
-	/* The pipeline's. */
+	/* The pipeline's: `state` under its lock, `submitted` the reading
+	 * thread's own. */
 	int state;
+	int submitted;
 };
 
 struct origin_hit {

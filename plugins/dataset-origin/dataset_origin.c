@@ -396,6 +396,7 @@ static void drain(struct shard *sh, size_t next, size_t *inflight)
 		struct origin_chunk *c = &st->ring[i % st->nring];
 
 		origin_pool_wait(st->pool, c);
+		c->submitted = 0;
 		merge_chunk(sh, c);
 	}
 	*inflight = 0;
@@ -421,8 +422,9 @@ static void scan_records(struct shard *sh)
 		struct origin_chunk *c = &st->ring[next % st->nring];
 		size_t have, fed, k = 0, cut;
 
-		if (c->state != 0) {
+		if (c->submitted) {
 			origin_pool_wait(st->pool, c);
+			c->submitted = 0;
 			merge_chunk(sh, c);
 			inflight--;
 		}
@@ -462,6 +464,7 @@ static void scan_records(struct shard *sh)
 			merge_chunk(sh, c);
 		} else {
 			origin_pool_submit(st->pool, c);
+			c->submitted = 1;
 			inflight++;
 		}
 		if (c->nspans)

@@ -393,15 +393,17 @@ static int anchor_bit(struct patterns *ps, struct origin_set *set,
 	return bit;
 }
 
-/* A phrase's anchors, and the set of them a record must hold for the
- * phrase to be worth looking for. */
+/* A phrase's anchors: the first is a `find` pattern; the second, when
+ * there is one, is looked for in the candidate's bytes (a Vectorscan
+ * literal would hit at every occurrence of a word as common as "AI"). */
 static void add_anchors(struct patterns *ps, struct origin_set *set,
                         const char *phrase)
 {
 	const char *w[2];
 	size_t n[2];
 	int k = origin_phrase_anchors(phrase, w, n);
-	uint64_t need = 0;
+	struct origin_need *need;
+	int bit = anchor_bit(ps, set, w[0], n[0]);
 	unsigned reach = 16;
 
 	/* How long the phrase can be, raw: letters and digits as they are
@@ -412,22 +414,41 @@ static void add_anchors(struct patterns *ps, struct origin_set *set,
 		reach += is_word(*p) ? 1 : (*p & 0xC0) == 0x80 ? 0 : 6;
 	if (reach > set->reach)
 		set->reach = reach;
-	for (int a = 0; a < k; a++) {
-		int bit = anchor_bit(ps, set, w[a], n[a]);
-
-		if (bit >= 0)
-			need |= 1ull << bit;
-	}
 	set->need = pdg_xrealloc(set->need,
 	                         (set->nneed + 1) * sizeof(*set->need));
-	set->need[set->nneed++] = need;
+	need = &set->need[set->nneed++];
+	memset(need, 0, sizeof(*need));
+	need->first = bit < 0 ? 0 : 1ull << bit;
+	if (k == 2 && n[1] < sizeof(need->second)) {
+		memcpy(need->second, w[1], n[1]);
+		need->second_len = n[1];
+	}
 }
 
-int origin_candidate(const struct origin_set *set, uint64_t mask)
+/* s[0..n) holds the word w (any case) ending a word. */
+static int has_word(const char *s, size_t n, const char *w, size_t m)
 {
-	for (size_t i = 0; i < set->nneed; i++)
-		if (set->need[i] && (set->need[i] & mask) == set->need[i])
+	for (size_t i = 0; i + m <= n; i++) {
+		if ((s[i] | 0x20) == (w[0] | 0x20) &&
+		    strncasecmp(s + i, w, m) == 0 &&
+		    (i + m == n || !is_word((unsigned char)s[i + m])))
 			return 1;
+	}
+	return 0;
+}
+
+int origin_candidate(const struct origin_set *set, uint64_t mask,
+                     const char *s, size_t n)
+{
+	for (size_t i = 0; i < set->nneed; i++) {
+		const struct origin_need *need = &set->need[i];
+
+		if (!(need->first & mask))
+			continue;
+		if (!need->second_len ||
+		    has_word(s, n, need->second, need->second_len))
+			return 1;
+	}
 	return 0;
 }
 

@@ -4,11 +4,11 @@
  *
  * Matching runs in two stages so that the pass over every byte is a
  * literal search:
- *   find    the anchor words of each phrase (its most distinctive word:
- *           "ChatGPT", "Qwen", "knowledge", and a second one when it has
- *           a good one: "update"), caseless literals that end a word
- *           (non-ASCII anchors raw and \u-escaped); a record is worth a
- *           closer look when it holds all the anchors of a phrase; and the
+ *   find    the anchor word of each phrase (its most distinctive word:
+ *           "ChatGPT", "Qwen", "knowledge"), caseless literals that end a
+ *           word (non-ASCII anchors raw and \u-escaped); a phrase whose
+ *           anchor is a common word has a second one ("AI" beside
+ *           "language"), which the caller looks for near the first; and the
  *           JSON keys of origin_model_keys, quoted, whose values the
  *           caller reads ("generator": "org/gemma-2-9b-it");
  *   phrase  the phrases themselves as caseless literals, matched only in
@@ -45,6 +45,13 @@ enum origin_evidence {
 #define BOUND_END 2u    /* no word character at `to` */
 #define BOUND_SOLO 4u   /* find: an anchor without a bit, enough alone */
 
+/* find: what a record needs to be worth matching one phrase against. */
+struct origin_need {
+	uint64_t first;         /* the bit of its first anchor */
+	char second[32];        /* a second anchor word, or "" */
+	size_t second_len;
+};
+
 struct origin_set {
 	hs_database_t *db;
 	unsigned *provider;     /* by pattern id */
@@ -52,7 +59,7 @@ struct origin_set {
 	unsigned char *bound;   /* BOUND_* */
 	unsigned *len;          /* bytes a literal match spans */
 	uint64_t *bit;          /* find: the anchor's bit */
-	uint64_t *need;         /* find: per phrase, the anchors it has */
+	struct origin_need *need; /* find: per phrase */
 	size_t nneed;
 	unsigned nbits;
 	unsigned count;
@@ -76,9 +83,11 @@ int origin_db_compile(struct origin_db *db);
 int origin_db_stream(struct origin_db *db);
 void origin_db_free(struct origin_db *db);
 
-/** 1 when a record whose anchor hits are `mask` may hold a phrase (all
- *  the anchors of one phrase are there). */
-int origin_candidate(const struct origin_set *set, uint64_t mask);
+/** 1 when a record whose anchor hits are `mask`, with the bytes s[0..n)
+ *  around them, may hold a phrase: the first anchor of one is there, and
+ *  its second, if it has one, is in s. */
+int origin_candidate(const struct origin_set *set, uint64_t mask,
+                     const char *s, size_t n);
 
 /** A phrase as a tolerant pattern (the stream set); caller frees. */
 char *origin_phrase_pattern(const char *phrase);
