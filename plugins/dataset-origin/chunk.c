@@ -474,7 +474,8 @@ static void index_models(struct origin_chunk *c)
 {
 	size_t m = 0;
 
-	qsort(c->models, c->nmodels, sizeof(*c->models), model_cmp);
+	if (c->nmodels > 1)
+		qsort(c->models, c->nmodels, sizeof(*c->models), model_cmp);
 	for (size_t i = 0; i < c->nrecs; i++) {
 		struct origin_rec *rec = &c->recs[i];
 

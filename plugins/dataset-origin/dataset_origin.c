@@ -402,6 +402,45 @@ static void drain(struct shard *sh, size_t next, size_t *inflight)
 	*inflight = 0;
 }
 
+/* Bytes to read per chunk: a small shard is cut in several so that the
+ * pool has work for every thread; never less than MIN_CHUNK. */
+#define MIN_CHUNK ((size_t)256 << 10)
+
+static size_t chunk_target(const struct shard *sh)
+{
+	uint64_t size = sh->st->api->artifact_size(sh->a);
+	size_t want;
+
+	if (!sh->st->pool || !size || origin_input_codec(sh->in))
+		return ORIGIN_CHUNK;
+	want = (size_t)(size / (2 * (uint64_t)sh->st->threads) + 1);
+	if (want < MIN_CHUNK)
+		return MIN_CHUNK;
+	return want > ORIGIN_CHUNK ? ORIGIN_CHUNK : want;
+}
+
+/* Fill c->buf from `have` bytes towards `target`, then on to the whole
+ * chunk while no record has ended in it, splitting as it goes.  *fed:
+ * bytes the splitter has seen. */
+static size_t fill_split(struct shard *sh, struct origin_chunk *c,
+                         size_t have, size_t *fed, size_t target)
+{
+	size_t k = 0;
+
+	c->nspans = 0;
+	for (;;) {
+		have = fill(sh, c->buf, have, target);
+		*fed += rec_split(&sh->split, c->buf + *fed, have - *fed,
+		                  c->spans + c->nspans,
+		                  ORIGIN_SPANS - c->nspans, &k);
+		c->nspans += k;
+		if (c->nspans || !sh->split.open || sh->input_done ||
+		    target == ORIGIN_CHUNK)
+			return have;
+		target = ORIGIN_CHUNK;  /* one record is longer: read on */
+	}
+}
+
 /*
  * Read the shard chunk by chunk.  Each chunk starts with the unfinished
  * record the previous one ended with (the carry), is filled from the
@@ -413,14 +452,15 @@ static void scan_records(struct shard *sh)
 {
 	struct origin_state *st = sh->st;
 	struct origin_chunk *prev = NULL;
-	size_t next = 0, inflight = 0, carry = 0, carry_fed = 0;
+	size_t next = 0, inflight = 0, carry = 0, carry_fed = 0, target;
 	uint64_t carry_base = 0;
 	int first = 1;
 
 	ring_ready(st);
+	target = chunk_target(sh);
 	for (;;) {
 		struct origin_chunk *c = &st->ring[next % st->nring];
-		size_t have, fed, k = 0, cut;
+		size_t have, fed = carry_fed, cut;
 
 		if (c->submitted) {
 			origin_pool_wait(st->pool, c);
@@ -431,13 +471,11 @@ static void scan_records(struct shard *sh)
 		if (carry && prev)
 			memmove(c->buf, prev->buf + prev->len, carry);
 		c->base = carry_base;
-		have = fill(sh, c->buf, carry, ORIGIN_CHUNK);
-		fed = carry_fed;
-		fed += rec_split(&sh->split, c->buf + fed, have - fed,
-		                 c->spans, ORIGIN_SPANS, &k);
-		c->nspans = k;
+		have = fill_split(sh, c, carry, &fed,
+		                  carry + target < ORIGIN_CHUNK ? carry + target
+		                                                : ORIGIN_CHUNK);
 		if (sh->input_done && fed == have &&
-		    rec_split_finish(&sh->split, &c->spans[k]))
+		    rec_split_finish(&sh->split, &c->spans[c->nspans]))
 			c->nspans++;
 		cut = sh->split.open ? (size_t)(sh->split.start - c->base)
 		                     : fed;

@@ -265,6 +265,11 @@ rng = random.Random(7)
 filler = " ".join("word%d" % i for i in range(60))
 with open(d + "/big.jsonl", "w") as f:
     for i in range(1, 60001):
+        if i == 30000:
+            # longer than a chunk, between chunks in flight
+            f.write(json.dumps({"text": "I am Qwen " + "b" * (5 << 20) +
+                                " I am Qwen"}) + "\n")
+            continue
         if i % 997 == 0:
             t = "As an AI language model, I cannot."
         elif i % 1499 == 0:
@@ -273,17 +278,28 @@ with open(d + "/big.jsonl", "w") as f:
         else:
             t = filler + " " + str(rng.random())
         f.write(json.dumps({"text": t}) + "\n")
+# 1.5 MB: cut in chunks of 256 KiB so that every thread has some
+with open(d + "/mid.jsonl", "w") as f:
+    for i in range(1, 7001):
+        t = "I'm Gemma, hi." if i % 97 == 0 else filler[:150]
+        f.write(json.dumps({"text": t, "n": i}) + "\n")
 PY
 scan big -j 1 --samples 100
 cp "$tmp/big.json" "$tmp/big1.json"
 scan big -j 3 --samples 100
 if cmp -s "$tmp/big.json" "$tmp/big1.json"; then
-	ok "the same report with 1 and 3 threads (chunks of 4 MiB)"
+	ok "the same report with 1 and 3 threads (chunks of 4 MiB, a long record)"
 else
 	bad "the report depends on the number of threads"
 fi
+q big "a small shard cut in several chunks: every record, in order" \
+	"sh('mid.jsonl')['records'] == 7000 and \
+	 lines(o('google-gemma')) == list(range(97, 7001, 97))"
+q big "a record longer than a chunk among chunks in flight" \
+	"lines(o('alibaba-qwen')) == [30000] and \
+	 [p['rule'] for p in r['problems']] == ['dataset.line-too-long']"
 q big "every generated record, in order, across chunks" \
-	"r['records'] == 60000 and r['bytes'] > 12 * 2**20 and \
+	"r['records'] == 67000 and r['bytes'] > 12 * 2**20 and \
 	 o('openai')['records'] == 60 + 40 - 0 and \
 	 lines(o('openai')) == sorted([i for i in range(1, 60001) \
 	   if i % 997 == 0 or i % 1499 == 0])[:100] and \
