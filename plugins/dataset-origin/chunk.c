@@ -67,15 +67,22 @@ int origin_model_provider(const char *name, size_t len)
 
 	while (base > 0 && name[base - 1] != '/')
 		base--;
+	if (base == len)
+		return -1;
+	/* Every record of an API export has a "model" key: reject on the
+	 * first letter before comparing (prefixes are lower case). */
 	for (size_t i = 0; i < origin_provider_count; i++) {
 		const struct origin_provider *p = &origin_providers[i];
 
 		for (size_t j = 0; p->model_prefixes[j]; j++) {
-			size_t n = strlen(p->model_prefixes[j]);
+			const char *pre = p->model_prefixes[j];
+			size_t n;
 
+			if ((name[base] | 0x20) != pre[0])
+				continue;
+			n = strlen(pre);
 			if (len - base >= n &&
-			    strncasecmp(name + base, p->model_prefixes[j],
-			                n) == 0)
+			    strncasecmp(name + base, pre, n) == 0)
 				return (int)i;
 		}
 	}
