@@ -78,6 +78,8 @@ records = {
     'jsonseq': b'\x01{"a":\n 1}\n{"b": 2} 7 "t"',
     'csv': b'\x42a,b\n1,"two\nlines ""q"""\n3,4\n',
     'norm': b'\x08As\\nan  AI&#39;s \\ud83d\\ude00 \xc2\xa0\xff\n',
+    'card': b'\x80---\nlicense: mit\nannotations_creators: [machine-generated]'
+            b'\ntags:\n- gpt-4\n- {a: [b]}\nx: &a [*a]\n---\n# c\n',
 }
 for n, d in records.items():
     put('fuzz_records', n, d)

@@ -1,8 +1,8 @@
 /* test_dataset_records.c - the dataset-origin plugin's hand-written
- * readers: record boundaries (records.c) and the normal form of text
- * (normalize.c).  Both see untrusted bytes; the fuzz target
- * tests/fuzz/fuzz_records.c checks their invariants on random input,
- * these check that they are right. */
+ * readers: record boundaries (records.c), the normal form of text
+ * (normalize.c) and dataset-card front matter (card.c).  They see
+ * untrusted bytes; the fuzz target tests/fuzz/fuzz_records.c checks their
+ * invariants on random input, these check that they are right. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "card.h"
 #include "normalize.h"
 #include "records.h"
 
@@ -196,6 +197,57 @@ static void normal_form(void **state)
 	norm("a&b", "a&b");
 }
 
+static void card_keys(void **state)
+{
+	const char *text =
+		"\xEF\xBB\xBF---\n"
+		"license: cc-by-4.0\n"
+		"annotations_creators:\n- machine-generated\n- expert-generated\n"
+		"configs:\n- config_name: default\n  data_files: [a, b]\n"
+		"tags: [synthetic, gpt-4, {nested: x}]\n"
+		"pretty_name: &n Mix\n"
+		"source_datasets: *n\n"
+		"? [complex, key]\n: value\n"
+		"---\n# Mix\n";
+	struct origin_card c;
+	const struct card_list *t;
+
+	(void)state;
+	assert_int_equal(origin_card_parse(&c, text, strlen(text)), 0);
+	assert_true(c.dataset);
+	assert_int_equal(c.key[CARD_LICENSE].n, 1);
+	assert_string_equal(c.key[CARD_LICENSE].items[0], "cc-by-4.0");
+	assert_int_equal(c.key[CARD_ANNOTATIONS].n, 2);
+	assert_string_equal(c.key[CARD_ANNOTATIONS].items[0],
+	                    "machine-generated");
+	t = &c.key[CARD_TAGS];
+	assert_int_equal(t->n, 2);       /* the mapping item is skipped */
+	assert_string_equal(t->items[1], "gpt-4");
+	assert_string_equal(c.key[CARD_PRETTY_NAME].items[0], "Mix");
+	assert_int_equal(c.key[CARD_SOURCE_DATASETS].n, 0);  /* an alias */
+	origin_card_clear(&c);
+}
+
+static void card_not_a_dataset(void **state)
+{
+	const char *model = "---\nlicense: mit\nbase_model: x/y\n---\n";
+	const char *none = "# Just a README\n";
+	const char *bad = "---\nlicense: [unclosed\ntags: x\n---\n";
+	struct origin_card c;
+
+	(void)state;
+	assert_int_equal(origin_card_parse(&c, model, strlen(model)), 0);
+	assert_false(c.dataset);
+	assert_string_equal(c.key[CARD_LICENSE].items[0], "mit");
+	origin_card_clear(&c);
+	assert_int_equal(origin_card_parse(&c, none, strlen(none)), 0);
+	assert_false(c.dataset);
+	origin_card_clear(&c);
+	assert_int_equal(origin_card_parse(&c, bad, strlen(bad)), -1);
+	assert_true(c.error[0] != '\0');
+	origin_card_clear(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +259,8 @@ int main(void)
 		cmocka_unit_test(json_unterminated),
 		cmocka_unit_test(stops_at_max_and_on_close),
 		cmocka_unit_test(normal_form),
+		cmocka_unit_test(card_keys),
+		cmocka_unit_test(card_not_a_dataset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
