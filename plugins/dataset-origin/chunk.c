@@ -306,7 +306,8 @@ static int in_list_ci(const char *s, const char *const *list)
 struct roles {
 	const struct origin_db *db;
 	struct origin_worker *w;
-	size_t len;             /* of the normal form in w->norm */
+	const char *text;       /* what is being matched, normalised */
+	size_t len;
 	int role;
 	uint32_t found[2][2];   /* [role][0 self, 1 template] */
 };
@@ -319,30 +320,49 @@ static int on_phrase(unsigned id, unsigned long long from,
 
 	(void)from;
 	(void)flags;
-	if (origin_bounded(set, id, r->w->norm, r->len, to))
+	if (origin_bounded(set, id, r->text, r->len, to))
 		r->found[r->role][set->evidence[id] == EV_TMPL] |=
 			1u << set->provider[id];
 	return 0;
+}
+
+static void match(struct roles *r, const char *text, size_t len, int role)
+{
+	r->text = text;
+	r->len = len;
+	r->role = role;
+	if (len)
+		hs_scan(r->db->phrase.db, text, (unsigned)len, 0,
+		        r->w->scratch, on_phrase, r);
 }
 
 /* Normalise s[0..n) and match the phrases in it, as said by `role`. */
 static void match_text(struct roles *r, const char *s, size_t n, int role)
 {
 	struct origin_worker *w = r->w;
-	size_t m;
 
-	if (n == 0)
-		return;
 	if (n > w->normcap) {
 		w->normcap = n;
 		w->norm = pdg_xrealloc(w->norm, n);
 	}
-	m = origin_normalize(s, n, w->norm);
-	r->len = m;
-	r->role = role;
-	if (m)
-		hs_scan(r->db->phrase.db, w->norm, (unsigned)m, 0, w->scratch,
-		        on_phrase, r);
+	match(r, w->norm, n ? origin_normalize(s, n, w->norm) : 0, role);
+}
+
+/* Add a string's normal form to what `role` says; strings are kept apart
+ * by a byte no phrase holds.  Strings shorter than any phrase are not
+ * worth it (the normal form is never longer). */
+static void say(struct roles *r, const char *s, size_t n, int role)
+{
+	pdg_buf *b = &r->w->said[role];
+
+	if (n < r->db->phrase.minlen)
+		return;
+	if (b->cap < b->len + n + 1) {
+		b->cap = 2 * (b->len + n + 1);
+		b->ptr = pdg_xrealloc(b->ptr, b->cap);
+	}
+	b->len += origin_normalize(s, n, b->ptr + b->len);
+	b->ptr[b->len++] = '\x01';
 }
 
 static void walk(struct roles *r, json_t *v, int role, int depth)
@@ -354,8 +374,7 @@ static void walk(struct roles *r, json_t *v, int role, int depth)
 	if (depth > WALK_DEPTH)
 		return;
 	if (json_is_string(v)) {
-		match_text(r, json_string_value(v), json_string_length(v),
-		           role);
+		say(r, json_string_value(v), json_string_length(v), role);
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, val)
 			walk(r, val, role, depth + 1);
@@ -382,6 +401,17 @@ static void walk(struct roles *r, json_t *v, int role, int depth)
 			walk(r, val, kr, depth + 1);
 		}
 	}
+}
+
+/* Match what each role says, in one scan per role. */
+static void walk_roles(struct roles *r, json_t *root)
+{
+	pdg_buf *said = r->w->said;
+
+	said[ROLE_MODEL].len = said[ROLE_USER].len = 0;
+	walk(r, root, ROLE_MODEL, 0);
+	match(r, said[ROLE_MODEL].ptr, said[ROLE_MODEL].len, ROLE_MODEL);
+	match(r, said[ROLE_USER].ptr, said[ROLE_USER].len, ROLE_USER);
 }
 
 /* The record's JSON, or NULL when it is not a JSON object or array. */
@@ -426,7 +456,7 @@ static void find_phrases(struct run *r, struct origin_rec *rec)
 	root = record_json(r->c, rec->span);
 	if (root) {
 		memset(ro.found, 0, sizeof(ro.found));
-		walk(&ro, root, ROLE_MODEL, 0);
+		walk_roles(&ro, root);
 		json_decref(root);
 	} else {
 		r->c->not_json++;

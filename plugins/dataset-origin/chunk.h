@@ -101,6 +101,7 @@ struct origin_worker {
 	size_t nhits, caphits;
 	char *norm;
 	size_t normcap;
+	pdg_buf said[2];        /* what the model's and the user's turns say */
 };
 
 /** Buffers for a chunk; free with origin_chunk_free. */

@@ -1124,6 +1124,8 @@ static void origin_free(void *state)
 	}
 	free(st->self.hits);
 	free(st->self.norm);
+	pdg_buf_free(&st->self.said[0]);
+	pdg_buf_free(&st->self.said[1]);
 	hs_free_scratch(st->scratch);
 	origin_db_free(&st->db);
 	free(st);

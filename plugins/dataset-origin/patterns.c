@@ -478,6 +478,8 @@ static void add_phrases(struct patterns *ps, struct origin_set *set,
 			if (m && is_word((unsigned char)norm[m - 1]))
 				b |= BOUND_END;
 			add_literal(ps, set, norm, m, provider, evidence, b);
+			if (m && (!set->minlen || m < set->minlen))
+				set->minlen = m;
 			free(norm);
 		} else {
 			add_anchors(ps, set, ph);

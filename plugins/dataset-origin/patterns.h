@@ -62,6 +62,7 @@ struct origin_set {
 	struct origin_need *need; /* find: per phrase */
 	size_t nneed;
 	unsigned nbits;
+	size_t minlen;          /* phrase: the shortest literal */
 	unsigned count;
 	/* find: how far from an anchor its phrase can reach, raw (blanks
 	 * escaped, letters \u-escaped) */

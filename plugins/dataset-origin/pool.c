@@ -135,6 +135,8 @@ void origin_pool_free(origin_pool *p)
 		hs_free_scratch(p->workers[i].w.scratch);
 		free(p->workers[i].w.hits);
 		free(p->workers[i].w.norm);
+		pdg_buf_free(&p->workers[i].w.said[0]);
+		pdg_buf_free(&p->workers[i].w.said[1]);
 	}
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
