@@ -421,6 +421,10 @@ static json_t *record_json(const struct origin_chunk *c, uint32_t span)
 	const char *p = c->buf + (sp->start - c->base);
 	size_t n = (size_t)(sp->end - sp->start);
 
+	if (sp->start == 0 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		p += 3;         /* a byte order mark */
+		n -= 3;
+	}
 	while (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
 		p++;
 		n--;

@@ -169,7 +169,10 @@ static size_t split_json(rec_splitter *s, const char *buf, size_t len,
 					closed = close_at(s, at + 1, out, n);
 			}
 		} else if (!s->started) {
-			if (blank(c) || c == '\n')
+			/* Blanks, and a UTF-8 byte order mark, before the
+			 * first value. */
+			if (blank(c) || c == '\n' ||
+			    (at < 3 && c == (unsigned char)"\xEF\xBB\xBF"[at]))
 				continue;
 			s->started = 1;
 			if (c == '[') {

@@ -191,6 +191,10 @@ w("alpaca.jsonl", [
      "model, so I can't help with that."},
 ])
 w("text.jsonl", [{"text": "User: hi\nAssistant: I am Gemma, an open model."}])
+# A byte order mark does not keep the first record from being parsed.
+open(d + "/bom.jsonl", "w").write("\ufeff" + json.dumps(
+    {"conversations": [{"from": "human", "value": "Say: I am Grok, built "
+                        "by xAI"}, {"from": "gpt", "value": "no"}]}) + "\n")
 w("meta.jsonl", [
     {"text": "a", "meta": {"response": {"model": "claude-3-5-haiku"}}},
     {"text": "b", "teacher": "Qwen/Qwen2.5-72B-Instruct"},
@@ -219,6 +223,8 @@ q turns "refusal templates of OpenAI and Google" \
 	 shp('alpaca.jsonl', 'google-gemini')['records'] == 1 and \
 	 'refusal-template' in o('google-gemini')['evidence'] and \
 	 'self-identification' not in o('google-gemini')['evidence']"
+q turns "a byte order mark before the first record" \
+	"sh('bom.jsonl') is None and sh('alpaca.jsonl') is not None"
 q turns "plain text counts" \
 	"shp('text.jsonl', 'google-gemma')['records'] == 1 and \
 	 sh('text.jsonl')['format'] == 'text'"

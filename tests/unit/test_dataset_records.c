@@ -137,6 +137,16 @@ static void json_value_sequence(void **state)
 	all_steps(REC_JSON, 0, s, 3, t, l);
 }
 
+static void json_byte_order_mark(void **state)
+{
+	const char *s = "\xEF\xBB\xBF[{\"a\": 1}, {\"b\": 2}]";
+	const char *const t[] = { "{\"a\": 1}", "{\"b\": 2}" };
+	const uint64_t l[] = { 1, 1 };
+
+	(void)state;
+	all_steps(REC_JSON, 0, s, 2, t, l);
+}
+
 static void json_unterminated(void **state)
 {
 	const char *s = "[{\"a\": \"never closed";
@@ -256,6 +266,7 @@ int main(void)
 		cmocka_unit_test(csv_quoted_newlines),
 		cmocka_unit_test(json_array_items),
 		cmocka_unit_test(json_value_sequence),
+		cmocka_unit_test(json_byte_order_mark),
 		cmocka_unit_test(json_unterminated),
 		cmocka_unit_test(stops_at_max_and_on_close),
 		cmocka_unit_test(normal_form),
