@@ -47,6 +47,10 @@ void origin_chunk_init(struct origin_chunk *c)
 	c->buf = pdg_xmalloc(ORIGIN_CHUNK);
 	/* One more for the record rec_split_finish() may close. */
 	c->spans = pdg_xmalloc((ORIGIN_SPANS + 1) * sizeof(*c->spans));
+	c->rec_of = pdg_xmalloc((ORIGIN_SPANS + 1) * sizeof(*c->rec_of));
+	for (size_t i = 0; i <= ORIGIN_SPANS; i++)
+		c->rec_of[i] = -1;
+	c->model_col = -1;
 }
 
 void origin_chunk_free(struct origin_chunk *c)
@@ -55,6 +59,7 @@ void origin_chunk_free(struct origin_chunk *c)
 		return;
 	free(c->buf);
 	free(c->spans);
+	free(c->rec_of);
 	free(c->recs);
 	free(c->models);
 	pdg_buf_free(&c->names);
@@ -115,38 +120,117 @@ static long span_of(const struct origin_chunk *c, uint64_t at)
 	return -1;
 }
 
-/* The record entry for span s: appended in order, found otherwise. */
+static void add_model(struct origin_chunk *c, uint32_t span,
+                      unsigned provider, const char *name, size_t len);
+
+/* The record entry for span s (rec_of maps spans to entries). */
 static struct origin_rec *rec_for(struct origin_chunk *c, uint32_t s)
 {
-	size_t lo = 0, hi = c->nrecs;
-
-	if (c->nrecs && c->recs[c->nrecs - 1].span == s)
-		return &c->recs[c->nrecs - 1];
-	if (!c->nrecs || c->recs[c->nrecs - 1].span < s) {
-		lo = c->nrecs;
-	} else {
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (c->recs[mid].span < s)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < c->nrecs && c->recs[lo].span == s)
-			return &c->recs[lo];
-	}
+	if (c->rec_of[s] >= 0)
+		return &c->recs[c->rec_of[s]];
 	if (c->nrecs == c->caprecs) {
 		c->caprecs = c->caprecs ? c->caprecs * 2 : 64;
 		c->recs = pdg_xrealloc(c->recs,
 		                       c->caprecs * sizeof(*c->recs));
 	}
-	memmove(&c->recs[lo + 1], &c->recs[lo],
-	        (c->nrecs - lo) * sizeof(*c->recs));
-	memset(&c->recs[lo], 0, sizeof(*c->recs));
-	c->recs[lo].span = s;
-	c->nrecs++;
-	return &c->recs[lo];
+	memset(&c->recs[c->nrecs], 0, sizeof(*c->recs));
+	c->recs[c->nrecs].span = s;
+	c->rec_of[s] = (int32_t)c->nrecs;
+	return &c->recs[c->nrecs++];
+}
+
+static int rec_cmp(const void *pa, const void *pb)
+{
+	const struct origin_rec *a = pa, *b = pb;
+
+	return a->span < b->span ? -1 : a->span > b->span;
+}
+
+/* CSV/TSV: the field `col` of a row, unquoted (a doubled quote inside is
+ * left doubled: model names have none) and trimmed.  1, 0 when it is
+ * empty, -1 when the row has fewer fields. */
+static int csv_field(const char *p, size_t n, char sep, int col,
+                     const char **f, size_t *len)
+{
+	size_t i = 0;
+
+	for (int k = 0;; k++) {
+		size_t start = i, end;
+
+		if (sep == ',' && i < n && p[i] == '"') {
+			start = ++i;
+			while (i < n && !(p[i] == '"' &&
+			                  (i + 1 >= n || p[i + 1] != '"')))
+				i += p[i] == '"' ? 2 : 1;
+			end = i < n ? i : n;
+			while (i < n && p[i] != sep)
+				i++;
+		} else {
+			while (i < n && p[i] != sep)
+				i++;
+			end = i;
+		}
+		if (k == col) {
+			while (end > start && (p[end - 1] == ' ' ||
+			                       p[end - 1] == '\r'))
+				end--;
+			while (start < end && p[start] == ' ')
+				start++;
+			if (end - start >= 2 && p[start] == '"' &&
+			    p[end - 1] == '"') {
+				start++;        /* quoted after a blank */
+				end--;
+			}
+			*f = p + start;
+			*len = end - start;
+			return end > start;
+		}
+		if (i >= n)
+			return -1;
+		i++;            /* the separator */
+	}
+}
+
+int origin_csv_model_column(const char *row, size_t n, char sep)
+{
+	const char *f;
+	size_t len;
+	int rc;
+
+	for (int col = 0; col < 1024 &&
+	     (rc = csv_field(row, n, sep, col, &f, &len)) >= 0; col++) {
+		for (size_t k = 0; rc && origin_model_keys[k]; k++)
+			if (strlen(origin_model_keys[k]) == len &&
+			    strncasecmp(f, origin_model_keys[k], len) == 0)
+				return col;
+	}
+	return -1;
+}
+
+/* A metadata column (a CSV "model" column) naming a model, per row. */
+static void model_column(struct origin_chunk *c)
+{
+	for (size_t s = 0; s < c->nspans; s++) {
+		const struct rec_span *sp = &c->spans[s];
+		const char *f;
+		size_t n;
+		int p;
+		struct origin_rec *rec;
+
+		if (csv_field(c->buf + (sp->start - c->base),
+		              (size_t)(sp->end - sp->start), c->sep,
+		              c->model_col, &f, &n) <= 0 ||
+		    n > ORIGIN_MODEL_NAME_MAX)
+			continue;
+		p = origin_model_provider(f, n);
+		if (p < 0)
+			continue;
+		rec = rec_for(c, (uint32_t)s);
+		if (rec->meta & (1u << p))
+			continue;
+		rec->meta |= 1u << p;
+		add_model(c, (uint32_t)s, (unsigned)p, f, n);
+	}
 }
 
 /* The value after a metadata key that ends at `to`: blanks, a colon,
@@ -546,15 +630,20 @@ void origin_chunk_run(const struct origin_db *db, struct origin_chunk *c,
 	            on_hit, &r) != HS_SUCCESS)
 		c->error = 1;
 	map_hits(&r);
+	if (c->model_col >= 0)
+		model_column(c);
 	for (size_t i = 0; i < c->nrecs; i++) {
 		struct origin_rec *rec = &c->recs[i];
 
+		c->rec_of[rec->span] = -1;
 		if (rec->anchor)
 			find_phrases(&r, rec);
 		if (rec->self | rec->tmpl | rec->meta)
 			c->recs[kept++] = *rec;
 	}
 	c->nrecs = kept;
+	if (kept > 1)
+		qsort(c->recs, kept, sizeof(*c->recs), rec_cmp);
 	index_models(c);
 	if (c->want_format && c->nspans) {
 		json_t *root = record_json(c, 0);

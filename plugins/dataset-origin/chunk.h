@@ -72,10 +72,13 @@ struct origin_chunk {
 	struct rec_span *spans; /* ORIGIN_SPANS, absolute offsets */
 	size_t nspans;
 	int want_format;        /* tell the format of the first record */
+	int model_col;          /* CSV/TSV: a metadata column, or -1 */
+	char sep;               /* its field separator */
 
 	/* Output of origin_chunk_run(). */
 	struct origin_rec *recs;
 	size_t nrecs, caprecs;
+	int32_t *rec_of;        /* span -> index in recs, or -1 */
 	struct origin_model *models;
 	size_t nmodels, capmodels;
 	pdg_buf names;
@@ -111,6 +114,10 @@ void origin_chunk_free(struct origin_chunk *c);
 /** Scan c->buf[0..len) and fill the output fields. */
 void origin_chunk_run(const struct origin_db *db, struct origin_chunk *c,
                       struct origin_worker *w);
+
+/** CSV/TSV header row[0..n): the first column named like a metadata key
+ *  ("model", "generator"...), or -1. */
+int origin_csv_model_column(const char *row, size_t n, char sep);
 
 /** Provider of a model name by its prefixes (after any "org/"), or -1. */
 int origin_model_provider(const char *name, size_t len);

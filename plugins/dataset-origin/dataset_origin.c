@@ -139,6 +139,9 @@ struct shard {
 	uint64_t long_records, long_line, long_offset;
 	uint64_t unparsed, user_only;
 	int format;
+	int header_done;                /* CSV/TSV header looked at */
+	int model_col;                  /* its metadata column, or -1 */
+	char sep;
 	int scan_error;
 	int read_failed;
 	char read_error[300];
@@ -402,6 +405,26 @@ static void drain(struct shard *sh, size_t next, size_t *inflight)
 	*inflight = 0;
 }
 
+/* CSV/TSV: once the header has been read, which column (if any) names
+ * the generating model. */
+static void header_columns(struct shard *sh, struct origin_chunk *c,
+                           size_t have)
+{
+	const rec_splitter *sp = &sh->split;
+
+	if (!sh->header_done && sp->header_seen) {
+		sh->header_done = 1;
+		if (sp->header_start >= c->base &&
+		    sp->header_end <= c->base + have)
+			sh->model_col = origin_csv_model_column(
+				c->buf + (sp->header_start - c->base),
+				(size_t)(sp->header_end - sp->header_start),
+				sh->sep);
+	}
+	c->model_col = sh->model_col;
+	c->sep = sh->sep;
+}
+
 /* Bytes to read per chunk: a small shard is cut in several so that the
  * pool has work for every thread; never less than MIN_CHUNK. */
 #define MIN_CHUNK ((size_t)256 << 10)
@@ -477,6 +500,7 @@ static void scan_records(struct shard *sh)
 		if (sh->input_done && fed == have &&
 		    rec_split_finish(&sh->split, &c->spans[c->nspans]))
 			c->nspans++;
+		header_columns(sh, c, have);
 		cut = sh->split.open ? (size_t)(sh->split.start - c->base)
 		                     : fed;
 		if (cut == 0 && !c->nspans && sh->split.open &&
@@ -772,9 +796,11 @@ static void agg_shard(struct shard *sh, struct agg *g)
 /* --- shards -------------------------------------------------------------- */
 
 /* How records are delimited, from the name without a compression
- * suffix. */
-static void splitter_for(rec_splitter *s, const char *path)
+ * suffix; returns the field separator of CSV and TSV. */
+static char splitter_for(rec_splitter *s, const char *path)
 {
+	char sep = ',';
+
 	static const char *const codecs[] = { ".gz", ".zst", ".zstd", ".xz",
 	                                      ".bz2", ".lz4", NULL };
 	size_t n = strlen(path);
@@ -792,11 +818,14 @@ static void splitter_for(rec_splitter *s, const char *path)
 		rec_splitter_init(s, REC_JSON, 0);
 	else if (pdg_ends_with_ci(name, ".csv"))
 		rec_splitter_init(s, REC_CSV, 1);
-	else if (pdg_ends_with_ci(name, ".tsv"))
+	else if (pdg_ends_with_ci(name, ".tsv")) {
 		rec_splitter_init(s, REC_LINES, 1);
-	else
+		sep = '\t';
+	} else {
 		rec_splitter_init(s, REC_LINES, 0);
+	}
 	free(name);
+	return sep;
 }
 
 /* Parquet and Arrow: columnar, usually compressed pages.  Not read. */
@@ -846,7 +875,8 @@ static int scan_shard(struct origin_state *st, const pdg_artifact *a,
 		                            (json_int_t)0));
 	}
 	sh->path = api->artifact_path(a);
-	splitter_for(&sh->split, api->artifact_path(a));
+	sh->model_col = -1;
+	sh->sep = splitter_for(&sh->split, api->artifact_path(a));
 	scan_records(sh);
 	rc = emit_shard_problems(sh);
 	for (size_t i = 0; rc >= 0 && i < origin_provider_count; i++)

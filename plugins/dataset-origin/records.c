@@ -44,6 +44,9 @@ static int close_at(rec_splitter *s, uint64_t end, struct rec_span *out,
 		return 0;
 	if (s->header) {
 		s->header = 0;
+		s->header_seen = 1;
+		s->header_start = s->start;
+		s->header_end = end;
 		return 0;
 	}
 	out[*n].start = s->start;

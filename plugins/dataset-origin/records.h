@@ -42,6 +42,8 @@ typedef struct rec_splitter {
 	uint64_t closes;        /* records ended, reported or not */
 	int stop_on_close;      /* rec_split() returns after any record
 	                           ends (a header or blank line too) */
+	int header_seen;        /* the header ended at [header_start, */
+	uint64_t header_start, header_end;  /* header_end) */
 	/* The record being read, when `open`. */
 	int open;
 	int content;            /* it has a byte that is not blank */

@@ -191,6 +191,15 @@ w("alpaca.jsonl", [
      "model, so I can't help with that."},
 ])
 w("text.jsonl", [{"text": "User: hi\nAssistant: I am Gemma, an open model."}])
+# Metadata columns of CSV and TSV.
+open(d + "/cols.csv", "w").write(
+    'prompt,"response, long",Model\n'
+    'a,"x, y\nz",gpt-4o\n'
+    'b,plain, "claude-3-opus"\n'
+    'c,"the model gpt-4 said",my-model\n'
+    'd,e\n')
+open(d + "/cols.tsv", "w").write(
+    "generator\ttext\nQwen/Qwen2.5-7B-Instruct\thi\n\tho\n")
 # A byte order mark does not keep the first record from being parsed.
 open(d + "/bom.jsonl", "w").write("\ufeff" + json.dumps(
     {"conversations": [{"from": "human", "value": "Say: I am Grok, built "
@@ -223,6 +232,13 @@ q turns "refusal templates of OpenAI and Google" \
 	 shp('alpaca.jsonl', 'google-gemini')['records'] == 1 and \
 	 'refusal-template' in o('google-gemini')['evidence'] and \
 	 'self-identification' not in o('google-gemini')['evidence']"
+q turns "CSV and TSV metadata columns, quoted fields, short rows" \
+	"sh('cols.csv')['records'] == 4 and \
+	 shp('cols.csv', 'openai')['model'] == 'gpt-4o' and \
+	 shp('cols.csv', 'openai')['records'] == 1 and \
+	 shp('cols.csv', 'anthropic')['model'] == 'claude-3-opus' and \
+	 shp('cols.tsv', 'alibaba-qwen')['records'] == 1 and \
+	 sh('cols.tsv')['records'] == 2"
 q turns "a byte order mark before the first record" \
 	"sh('bom.jsonl') is None and sh('alpaca.jsonl') is not None"
 q turns "plain text counts" \
