@@ -2,6 +2,7 @@
 #ifndef PDG_CLI_H
 #define PDG_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit statuses: stable, documented in README.md and --help. */
@@ -27,5 +28,7 @@ int pdg_cli_exit_for(int status);
 FILE *pdg_cli_open_output(const char *cmd, const char *path);
 /* Close what pdg_cli_open_output returned; <0 on write error. */
 int pdg_cli_close_output(FILE *f);
+/* "16M" -> 16777216 (K, M, G: powers of 1024).  0, or -1 on garbage. */
+int pdg_cli_parse_size(uint64_t *out, const char *s);
 
 #endif

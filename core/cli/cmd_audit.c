@@ -93,7 +93,7 @@ static const struct option options[] = {
 };
 
 /* "16M" -> 16777216.  0 on success, -1 on garbage or overflow. */
-static int parse_size(uint64_t *out, const char *s)
+int pdg_cli_parse_size(uint64_t *out, const char *s)
 {
 	char *end;
 	unsigned long long v;
@@ -157,14 +157,14 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 	}
 	if (c == OPT_MAX_HISTORY) {
 		/* 0 is allowed: no history search. */
-		if (parse_size(&n, arg) < 0 || n > 10000000)
+		if (pdg_cli_parse_size(&n, arg) < 0 || n > 10000000)
 			return pdg_cli_usage_error("audit", "--max-history: "
 			                           "'%s' is not a count up to "
 			                           "10000000", arg);
 		o->limits.max_history = (uint32_t)n;
 		return 0;
 	}
-	if (parse_size(&n, arg) < 0 || n == 0)
+	if (pdg_cli_parse_size(&n, arg) < 0 || n == 0)
 		return pdg_cli_usage_error("audit", "'%s' is not a positive "
 		                           "size or count", arg);
 	switch (c) {

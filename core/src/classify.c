@@ -144,6 +144,28 @@ static int ends_with(const char *s, size_t n, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+/* A dataset shard compressed as one stream: data.jsonl.zst,
+ * train.json.gz, rows.csv.xz (the dataset-origin plugin decodes them). */
+static int is_compressed_dataset(const char *lower, size_t n)
+{
+	static const char *const codecs[] = { ".gz", ".zst", ".zstd", ".xz",
+	                                      ".bz2", ".lz4" };
+	static const char *const shards[] = { ".jsonl", ".ndjson", ".json",
+	                                      ".csv", ".tsv" };
+
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(*codecs); i++) {
+		size_t m = strlen(codecs[i]);
+
+		if (!ends_with(lower, n, codecs[i]))
+			continue;
+		for (size_t j = 0; j < sizeof(shards) / sizeof(*shards); j++)
+			if (ends_with(lower, n - m, shards[j]) &&
+			    n - m > strlen(shards[j]))
+				return 1;
+	}
+	return 0;
+}
+
 static int is_license_name(const char *lower)
 {
 	int marked = 0;
@@ -203,6 +225,11 @@ pdg_artifact_kind pdg_classify_name(const char *path, int *needs_sniff)
 		                               sizeof(*license_exts)) &&
 		    is_license_name(lower))
 			kind = PDG_KIND_LICENSE;
+		goto done;
+	}
+	if (is_compressed_dataset(lower, n)) {
+		kind = PDG_KIND_DATASET;
+		sniff = 1;
 		goto done;
 	}
 	for (size_t i = 0; i < sizeof(ext_rules) / sizeof(*ext_rules); i++) {

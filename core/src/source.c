@@ -108,8 +108,11 @@ static int detect_file(pdg_source_type *out, const char *path)
 		len += (size_t)n;
 	}
 	close(fd);
-	*out = pdg_magic_is_archive(buf, len) ? PDG_SOURCE_ARCHIVE
-	                                      : PDG_SOURCE_FILE;
+	/* A shard compressed as one stream (train.jsonl.zst) is a dataset
+	 * file that its detector decodes, not an archive to walk. */
+	*out = pdg_magic_is_archive(buf, len) &&
+	       pdg_classify_name(path, NULL) != PDG_KIND_DATASET
+	       ? PDG_SOURCE_ARCHIVE : PDG_SOURCE_FILE;
 	return 0;
 }
 

@@ -27,6 +27,10 @@
 #include "util.h"
 
 #define INBUF_SIZE (64u * 1024u)
+/* archive_read_data() returns an error, not the bytes it had already
+ * copied, when a block fails: ask for no more than a block at a time so
+ * that a truncated member loses at most that much of what was read. */
+#define MEMBER_READ_MAX (64u * 1024u)
 
 /* Where the archive's bytes come from: a file, or an outer artifact. */
 typedef struct arc_input {
@@ -186,6 +190,8 @@ static int64_t member_read(void *ctx, void *buf, size_t len, uint64_t off)
 	la_ssize_t n;
 
 	(void)off;  /* sequential: always the stream position */
+	if (len > MEMBER_READ_MAX)
+		len = MEMBER_READ_MAX;
 	if (aw->w->expand_exceeded)
 		return pdg_error_set(PDG_ELIMIT,
 			"%s: decompression limit reached (max_expand)",

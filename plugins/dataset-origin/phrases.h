@@ -1,8 +1,9 @@
 /*
  * phrases.h - the provider table of the dataset-origin plugin (data only,
  * in phrases.c): who a generated record points at, the terms that follow
- * such outputs (knowledge-base ids), the phrases a model uses about itself
- * and the model-name prefixes that metadata fields carry.
+ * such outputs (knowledge-base ids), the phrases a model uses about itself,
+ * the model-name prefixes that metadata fields carry and, optionally, the
+ * refusal and boilerplate templates typical of the provider's models.
  */
 #ifndef PDG_DATASET_ORIGIN_PHRASES_H
 #define PDG_DATASET_ORIGIN_PHRASES_H
@@ -14,8 +15,13 @@ struct origin_provider {
 	const char *organisation;          /* "OpenAI" */
 	const char *family;                /* "ChatGPT / GPT-4" */
 	const char *const *terms;          /* KB ids, NULL-terminated */
-	const char *const *phrases;        /* self-identification, "" end */
+	const char *const *phrases;        /* self-identification,
+	                                      NULL-terminated */
 	const char *const *model_prefixes; /* lower case, NULL-terminated */
+	/* Refusals and boilerplate typical of the provider's models, weaker
+	 * evidence than a self-identification; NULL-terminated, or NULL for
+	 * none. */
+	const char *const *templates;
 };
 
 extern const struct origin_provider origin_providers[];

@@ -3,8 +3,9 @@
 # curly, escaped and straight apostrophes, escaped newlines and odd case;
 # ShareGPT and OpenAI `messages` records; metadata fields naming the model;
 # records counted once however many phrases they hold; a member of a
-# tar.gz; CSV with a header; a 100 MB line read in bounded memory; and the
-# worked sample's counts (samples/README.md).
+# tar.gz; CSV with a header; and the worked sample's counts
+# (samples/README.md).  Long lines, compressed shards and bad input:
+# dataset-scan.sh.
 set -euo pipefail
 : "${PEDIGREE:?}" "${PEDIGREE_SOURCE_ROOT:?}"
 tmp=$(mktemp -d)
@@ -158,43 +159,6 @@ check "$R" "lineage: one edge per provider over all files" \
 	 and lin('openai')[0]['kind'] == 'lineage'"
 check "$R" "no input problems" "c('dataset.line-too-long') == []"
 
-# A 100 MB line: bounded memory, reported, the next record still read.
-mkdir -p "$tmp/big"
-{
-	printf '{"text": "As an AI language model '
-	head -c 100000000 /dev/zero | tr '\0' 'a'
-	printf '"}\n{"text": "I am Qwen, created by Alibaba Cloud"}\n'
-} > "$tmp/big/huge.jsonl"
-start=$(date +%s)
-if [ -x /usr/bin/time ]; then
-	/usr/bin/time -v -o "$tmp/time.txt" timeout 60 "$PEDIGREE" audit \
-		--format json -o "$tmp/big.json" "$tmp/big" \
-		2>"$tmp/big.err" || true
-	rss=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' \
-		"$tmp/time.txt")
-	if grep -q __asan_init "$PEDIGREE" 2>/dev/null; then
-		ok "100 MB line: peak RSS ${rss} KiB (sanitizer build)"
-	elif [ "${rss:-999999}" -lt 204800 ]; then
-		ok "100 MB line: peak RSS ${rss} KiB"
-	else
-		bad "100 MB line: peak RSS ${rss:-?} KiB"
-	fi
-else
-	audit big
-	echo "# /usr/bin/time missing: RSS not measured"
-fi
-secs=$(( $(date +%s) - start ))
-if [ "$secs" -lt 20 ]; then ok "100 MB line: ${secs} s"
-else bad "100 MB line: ${secs} s"; fi
-check "$tmp/big.json" "100 MB line: reported, rest still read" \
-	"len(c('dataset.line-too-long')) == 1 and \
-	 c('dataset.line-too-long')[0]['kind'] == 'input' and \
-	 c('dataset.line-too-long')[0]['properties']['lines'] == 1 and \
-	 gen('huge.jsonl','openai')['records'] == 1 and \
-	 gen('huge.jsonl','alibaba-qwen')['records'] == 1 and \
-	 lines(gen('huge.jsonl','alibaba-qwen')) == [2] and \
-	 gen('huge.jsonl','openai')['records_total'] == 2"
-
 # The worked sample: counts from samples/README.md.
 "$PEDIGREE" audit --format json -o "$tmp/avocado.json" \
 	"$PEDIGREE_SOURCE_ROOT/samples/avocado" 2>"$tmp/avocado.err" || true
@@ -234,11 +198,14 @@ else bad "scan-data: text"; sed 's/^/  | /' "$tmp/sd.txt"; fi
 "$PEDIGREE" scan-data -f json -o "$tmp/sd.json" "$tmp/mix" || true
 if python3 - "$tmp/sd.json" <<'PY'; then ok "scan-data: json"
 import json, sys
-fs = json.load(open(sys.argv[1]))['findings']
-g = [f for f in fs if f['rule'] == 'dataset.generated-by'
-     and f['path'] == 'plain.jsonl' and f['subject'] == 'openai']
-sys.exit(0 if len(g) == 1 and g[0]['properties']['records'] == 3
-         and all(f['rule'].startswith('dataset.') for f in fs) else 1)
+r = json.load(open(sys.argv[1]))
+o = {x['provider']: x for x in r['origins']}
+g = [s for s in r['shards'] if s['path'] == 'plain.jsonl']
+sys.exit(0 if len(g) == 1 and r['records'] == 10 + 4 + 10 + 3 + 10 and
+         o['openai']['records'] == 3 + 6 + 1 + 3 and
+         o['openai']['model'] == 'gpt-4o' and
+         [x['records'] for x in g[0]['origins']
+          if x['provider'] == 'openai'] == [3] else 1)
 PY
 else bad "scan-data: json"; fi
 rc=0; "$PEDIGREE" scan-data "$tmp/missing" 2>/dev/null || rc=$?

@@ -3,7 +3,8 @@
 # DIR/<target>/ (generated here, so no binaries are committed).
 set -euo pipefail
 out=${1:?usage: make-seeds.sh DIR}
-mkdir -p "$out/fuzz_pickle" "$out/fuzz_classify" "$out/fuzz_archive"
+mkdir -p "$out/fuzz_pickle" "$out/fuzz_classify" "$out/fuzz_archive" \
+	"$out/fuzz_records"
 python3 - "$out" <<'PY'
 import collections, io, os, pickle, struct, sys, tarfile, zipfile, gzip
 out = sys.argv[1]
@@ -69,4 +70,17 @@ archive = {
 }
 for n, d in archive.items():
     put('fuzz_archive', n, d)
+
+# The first byte: format (% 3: lines, json, csv), piece size, header bit.
+records = {
+    'jsonl': b'\x00{"text": "I\\u2019m Qwen"}\n\n{"a": [1, "]"]}\r\n',
+    'json': b'\x05[\n {"a": "x\\"y"},\n [1, {"b": 2}], "s", 3\n]\n',
+    'jsonseq': b'\x01{"a":\n 1}\n{"b": 2} 7 "t"',
+    'csv': b'\x42a,b\n1,"two\nlines ""q"""\n3,4\n',
+    'norm': b'\x08As\\nan  AI&#39;s \\ud83d\\ude00 \xc2\xa0\xff\n',
+    'card': b'\x80---\nlicense: mit\nannotations_creators: [machine-generated]'
+            b'\ntags:\n- gpt-4\n- {a: [b]}\nx: &a [*a]\n---\n# c\n',
+}
+for n, d in records.items():
+    put('fuzz_records', n, d)
 PY
