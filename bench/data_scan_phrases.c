@@ -1,13 +1,18 @@
 /* data_scan_phrases.c - print the dataset-origin plugin's phrases (self-
- * identifications and templates), one per line, so that bench/data-scan
- * can give ripgrep exactly the phrases pedigree looks for.  Built by the
- * bench with: cc -I plugins/dataset-origin THIS phrases.c */
+ * identifications and templates, from the knowledge base), one per line,
+ * so that bench/data-scan can give ripgrep exactly the phrases pedigree
+ * looks for.  Built by meson as build/bench/data-scan-phrases. */
 #include <stdio.h>
 
+#include "pedigree/pedigree.h"
 #include "phrases.h"
 
 int main(void)
 {
+	if (origin_providers_load() < 0) {
+		fprintf(stderr, "data-scan-phrases: %s\n", pdg_error_last());
+		return 1;
+	}
 	for (size_t i = 0; i < origin_provider_count; i++) {
 		const struct origin_provider *p = &origin_providers[i];
 
@@ -16,5 +21,6 @@ int main(void)
 		for (size_t j = 0; p->templates && p->templates[j]; j++)
 			puts(p->templates[j]);
 	}
+	origin_providers_unload();
 	return 0;
 }

@@ -112,6 +112,7 @@ struct agg {
 };
 
 struct origin_state {
+	int has_table;               /* holds the provider table */
 	const pdg_host_api *api;
 	struct origin_db db;
 	hs_scratch_t *scratch;          /* this thread's */
@@ -1158,6 +1159,8 @@ static void origin_free(void *state)
 	pdg_buf_free(&st->self.said[1]);
 	hs_free_scratch(st->scratch);
 	origin_db_free(&st->db);
+	if (st->has_table)
+		origin_providers_unload();
 	free(st);
 }
 
@@ -1179,11 +1182,18 @@ static int origin_init(const pdg_host_api *api, void **state)
 	struct origin_state *st;
 	int rc;
 
+	rc = origin_providers_load();
+	if (rc < 0)
+		return rc;
 	/* Provider sets are 32-bit masks. */
-	if (origin_provider_count > NPROV)
-		return pdg_error_set(PDG_ERROR, "dataset-origin: too many "
-		                     "providers");
+	if (origin_provider_count > NPROV) {
+		origin_providers_unload();
+		return pdg_error_set(PDG_ERROR, "dataset-origin: the knowledge "
+		                     "base names more than %d providers",
+		                     NPROV);
+	}
 	st = pdg_xcalloc(1, sizeof(*st));
+	st->has_table = 1;
 	st->api = api;
 	st->threads = threads_wanted();
 	st->max_samples = samples_wanted();

@@ -825,6 +825,7 @@ static void test_catalogue_providers(void **state)
 	assert_non_null(p);
 	assert_int_equal(p->kind, PDG_KB_PROVIDER_API);
 	assert_true(p->n_self_id > 0);
+	assert_true(p->n_templates > 0);
 	p = pdg_kb_provider_find(kb, "google-gemma");
 	assert_non_null(p);
 	assert_int_equal(p->kind, PDG_KB_PROVIDER_OPEN_WEIGHTS);

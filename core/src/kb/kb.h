@@ -146,6 +146,9 @@ typedef struct pdg_kb_provider {
 	size_t n_checkpoints;
 	const char *const *self_id;   /* phrases its models say of themselves */
 	size_t n_self_id;
+	const char *const *templates; /* refusals and boilerplate typical of
+	                                 its models: weaker evidence */
+	size_t n_templates;
 	const char *const *model_names; /* prefixes of model names in data */
 	size_t n_model_names;
 	const char *const *sources;

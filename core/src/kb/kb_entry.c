@@ -760,6 +760,9 @@ static int provider_pair(struct ectx *x, const pdg_kb_node *k,
 	if (strcmp(k->str, "self_id") == 0)
 		return get_list(x, v, "self_id", NULL, &p->self_id,
 		                &p->n_self_id);
+	if (strcmp(k->str, "templates") == 0)
+		return get_list(x, v, "templates", NULL, &p->templates,
+		                &p->n_templates);
 	if (strcmp(k->str, "model_names") == 0)
 		return get_list(x, v, "model_names", check_model_name,
 		                &p->model_names, &p->n_model_names);

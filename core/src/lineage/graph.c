@@ -497,11 +497,15 @@ static void license_from_catalogue(pdg_lineage_ctx *b, pdg_component *c)
 	if (!p || c->nlicenses || c->role == PDG_ROLE_MODEL)
 		return;
 	const char *const *ids = cp ? cp->terms : p->terms;
-	size_t n = cp ? cp->n_terms : p->n_terms;
-	for (size_t i = 0; i < n; i++)
+	size_t n = cp ? cp->n_terms : p->n_terms, docs = 0;
+	for (size_t i = 0; i < n; i++) {
+		const pdg_kb_entry *e = pdg_kb_find(b->kb, ids[i]);
 		add_license(c, ids[i], NULL,
 		            cp ? "catalogue" : "catalogue (family)", NULL);
-	c->candidates = !cp && n > 1;
+		/* A use policy rides with its licence; it is no rival. */
+		docs += !e || e->kind != PDG_KB_USE_POLICY;
+	}
+	c->candidates = !cp && docs > 1;
 }
 
 /* A component's role is what the edges say it is: base when any edge
