@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "error.h"
+#include "license/license.h"
 #include "report.h"
 #include "report_util.h"
 
@@ -418,6 +419,38 @@ void pdg_report_put_licenses(pdg_buf *b, const pdg_component *c,
 		pdg_buf_puts(b, "unknown");
 	if (c->candidates)
 		pdg_buf_puts(b, " (one of these, by checkpoint)");
+}
+
+pdg_license_form pdg_report_license_form(const char *id)
+{
+	const pdg_license_db *db = NULL;
+	pdg_spdx_expr *e = NULL;
+	pdg_license_form form = PDG_LICENSE_OTHER;
+
+	if (!id || pdg_spdx_parse(&e, id, strlen(id)) < 0)
+		return PDG_LICENSE_OTHER;
+	if (pdg_spdx_expr_license_count(e) == 1 &&
+	    pdg_spdx_expr_exception_count(e) == 0 &&
+	    strcmp(pdg_spdx_expr_string(e), pdg_spdx_expr_license(e, 0)) == 0) {
+		const char *only = pdg_spdx_expr_license(e, 0);
+
+		if (strncmp(only, "LicenseRef-", 11) == 0 ||
+		    strncmp(only, "DocumentRef-", 12) == 0)
+			form = PDG_LICENSE_REF;
+		else if (pdg_license_db_default(&db) == 0 &&
+		         pdg_license_db_find(db, only))
+			form = PDG_LICENSE_SPDX_ID;
+	} else {
+		form = PDG_LICENSE_EXPRESSION;
+	}
+	pdg_spdx_expr_free(e);
+	return form;
+}
+
+int pdg_report_license_concluded(const pdg_comp_license *l)
+{
+	return l->origin && (strncmp(l->origin, "catalogue", 9) == 0 ||
+	                     strcmp(l->origin, "clarification") == 0);
 }
 
 /* ---- identity and time ------------------------------------------------- */

@@ -116,6 +116,20 @@ void pdg_report_put_types(pdg_buf *b, uint32_t types, const char *sep);
 void pdg_report_put_licenses(pdg_buf *b, const pdg_component *c,
                              pdg_escape mode);
 
+/** What a component licence id is, for formats that tell SPDX licence
+ *  ids from other licences. */
+typedef enum pdg_license_form {
+	PDG_LICENSE_SPDX_ID = 0,   /* one id of the SPDX licence list */
+	PDG_LICENSE_REF,           /* one LicenseRef-... */
+	PDG_LICENSE_EXPRESSION,    /* a valid expression with operators */
+	PDG_LICENSE_OTHER          /* not SPDX syntax at all */
+} pdg_license_form;
+
+pdg_license_form pdg_report_license_form(const char *id);
+/** Where a licence claim of a component was concluded rather than found
+ *  in the component's own files (catalogue, clarification). */
+int pdg_report_license_concluded(const pdg_comp_license *l);
+
 /* ---- identity and time -------------------------------------------------- */
 
 /**
