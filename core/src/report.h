@@ -28,6 +28,9 @@ typedef struct pdg_rule_doc {
 
 /** The entry for `rule`, or NULL. */
 const pdg_rule_doc *pdg_rule_doc_find(const char *rule);
+/** The table itself, sorted by rule (for tests). */
+size_t pdg_rule_doc_count(void);
+const pdg_rule_doc *pdg_rule_doc_at(size_t i);
 
 /** Length (1..4) of the well-formed UTF-8 sequence at s[0..n), or 0 when
  *  the bytes there are not one (overlong, surrogate, truncated...).

@@ -217,6 +217,18 @@ static const pdg_rule_doc rule_docs[] = {
 	  "distill_teachers and similar fields)." },
 };
 
+#define NDOCS (sizeof(rule_docs) / sizeof(rule_docs[0]))
+
+size_t pdg_rule_doc_count(void)
+{
+	return NDOCS;
+}
+
+const pdg_rule_doc *pdg_rule_doc_at(size_t i)
+{
+	return i < NDOCS ? &rule_docs[i] : NULL;
+}
+
 static int cmp_doc(const void *key, const void *elt)
 {
 	return strcmp(key, ((const pdg_rule_doc *)elt)->rule);
@@ -226,6 +238,5 @@ const pdg_rule_doc *pdg_rule_doc_find(const char *rule)
 {
 	if (!rule)
 		return NULL;
-	return bsearch(rule, rule_docs, sizeof(rule_docs) / sizeof(rule_docs[0]),
-	               sizeof(rule_docs[0]), cmp_doc);
+	return bsearch(rule, rule_docs, NDOCS, sizeof(rule_docs[0]), cmp_doc);
 }
