@@ -227,6 +227,13 @@ if [ -n "$chromium" ]; then
 		bad "a console.error in a page was not seen in the browser log"
 fi
 
+# ---- several audited models, one derived from another -----------------
+# The teachers passed as inputs are audited models themselves: an edge
+# between two models, upstreams shared, several roots.
+audit pair 1 "$samples/avocado" "$samples/teachers/gemma-2-9b-it" \
+	"$samples/teachers/qwen2.5-7b-instruct"
+validate pair
+
 # ---- time and identity -------------------------------------------------
 SOURCE_DATE_EPOCH=1700000000 "$PEDIGREE" audit --format spdx \
 	-o "$tmp/epoch.spdx" "${demo[@]}" 2>/dev/null || true
