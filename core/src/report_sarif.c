@@ -401,14 +401,23 @@ static json_t *build_properties(sctx *c, const pdg_finding *f, size_t idx)
 
 /* The message, with what a viewer cannot show otherwise: the archive
  * member and the verdict's reason. */
-static char *result_message(const pdg_finding *f)
+static char *result_message(const sctx *c, const pdg_finding *f)
 {
 	pdg_buf b = PDG_BUF_INIT;
-	const char *sep = f->path ? strstr(f->path, "!/") : NULL;
+	size_t si = source_index(c->a, f->source);
+	int in_archive = si != (size_t)-1 &&
+	                 c->a->sources[si].type == PDG_SOURCE_ARCHIVE;
 
 	pdg_buf_puts(&b, f->message);
-	if (sep) {
+	if (f->path && (in_archive || strstr(f->path, "!/"))) {
 		pdg_buf_puts(&b, " (in ");
+		if (in_archive) {
+			const char *slash = strrchr(c->a->sources[si].path, '/');
+
+			pdg_buf_puts(&b, slash && slash[1] ? slash + 1
+			                                   : c->a->sources[si].path);
+			pdg_buf_puts(&b, "!/");
+		}
 		pdg_buf_puts(&b, f->path);
 		pdg_buf_puts(&b, ")");
 	}
@@ -426,7 +435,7 @@ static json_t *build_result(sctx *c, size_t idx)
 	json_t *o = check(c, json_object());
 	json_t *locs = check(c, json_array());
 	json_t *loc = build_location(c, f);
-	char *msg = result_message(f);
+	char *msg = result_message(c, f);
 
 	set(c, o, "ruleId", jstr(c, f->rule));
 	set(c, o, "ruleIndex", jint(c, rule_index(c, f->rule)));

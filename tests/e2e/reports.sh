@@ -234,6 +234,22 @@ audit pair 1 "$samples/avocado" "$samples/teachers/gemma-2-9b-it" \
 	"$samples/teachers/qwen2.5-7b-instruct"
 validate pair
 
+# An archive and a single file as inputs: located from their directory.
+mkdir -p "$tmp/in"
+tar -czf "$tmp/in/avocado.tar.gz" -C "$samples" avocado
+cp "$samples/teachers/gemma-2-9b-it/README.md" "$tmp/in/README.md"
+for f in json sarif; do
+	"$PEDIGREE" audit --format "$f" -o "$tmp/packed.$f" \
+		"$tmp/in/avocado.tar.gz" "$tmp/in/README.md" 2>/dev/null || true
+done
+rm -f "$tmp/packed.log"
+[ -x "$multitool" ] && "$multitool" validate "$tmp/packed.sarif" \
+	-o "$tmp/packed.log" --rule-kind "Sarif;Gh" >/dev/null 2>&1
+check "packed sarif: archive and file inputs point at themselves" \
+	python3 "$tools/check_reports.py" sarif "$tmp/packed.json" \
+	"$tmp/packed.sarif" --schema "$sarif_schema" \
+	--multitool-log "$tmp/packed.log"
+
 # ---- time and identity -------------------------------------------------
 SOURCE_DATE_EPOCH=1700000000 "$PEDIGREE" audit --format spdx \
 	-o "$tmp/epoch.spdx" "${demo[@]}" 2>/dev/null || true

@@ -122,7 +122,15 @@ def check_sarif(report, path, argv, err):
             err(f"{where}: uriBaseId {base} is not its input's")
         p = f["evidence"].get("path")
         stype = report["sources"][sources.index(src)]["type"]
-        if p and stype not in ("archive", "file"):
+        if stype in ("archive", "file"):
+            name = src.rstrip("/").rsplit("/", 1)[-1]
+            if urllib.parse.unquote(art["uri"]) != name:
+                err(f"{where}: uri {art['uri']} is not the input {name}")
+            if stype == "archive" and p and ("region" in phys or
+                    f"{name}!/{p}" not in r["message"]["text"]):
+                err(f"{where}: an archive member needs its path in the "
+                    "message and no region")
+        elif p:
             outer = p.split("!/")[0]
             if urllib.parse.unquote(art["uri"]) != outer:
                 err(f"{where}: uri {art['uri']} is not {outer}")
