@@ -34,8 +34,8 @@
 #define HEAD_H 28
 #define LANE_W 7
 #define MAX_LANES 6
-#define ID_CHARS 27
-#define SUB_CHARS 30
+#define ID_CHARS 25
+#define SUB_CHARS 28
 
 static void put(pdg_buf *b, const char *s)
 {
