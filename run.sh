@@ -16,7 +16,11 @@ PACKAGES=(
 	libgit2-dev libarchive-dev libjansson-dev libyaml-dev libxxhash-dev
 	libcmocka-dev libvectorscan-dev
 	python3 python3-jsonschema zstd xz-utils p7zip-full time
+	chromium
 )
+# Installed only when the command is missing: a Node.js from elsewhere
+# (with its own npm) must not be replaced by Debian's.
+NODE_PACKAGES=(nodejs npm)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -26,6 +30,7 @@ install_missing() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || missing+=("$p")
 	done
+	command -v npm >/dev/null 2>&1 || missing+=("${NODE_PACKAGES[@]}")
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing: ${missing[*]}"
 	local sudo=()
@@ -117,8 +122,31 @@ fuzz() {
 	return $rc
 }
 
+# The validators the report tests run (tests/tools/package.json, pinned by
+# its package-lock.json) go into build/npm once per machine, and again
+# when the lock file changes.  Tests never download anything.
+npm_tools() {
+	local dir=build/npm
+	local mt=$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+	if cmp -s tests/tools/package-lock.json "$dir/.installed-lock" &&
+		[ -e "$mt" ]; then
+		return 0
+	fi
+	log "installing the report validators (npm ci into $dir)"
+	mkdir -p "$dir"
+	cp tests/tools/package.json tests/tools/package-lock.json "$dir/"
+	npm ci --prefix "$dir" --omit=optional --no-audit --no-fund \
+		--loglevel=error >&2
+	# Newer npm runs no install scripts unless allowed; the multitool's
+	# only one makes its binary executable.
+	chmod u+x "$mt"
+	cp tests/tools/package-lock.json "$dir/.installed-lock"
+}
+
 cmd_test() {
 	build
+	npm_tools
+	export PEDIGREE_NODE_MODULES=$PWD/build/npm/node_modules
 	local rc=0
 	log "test suite (gcc, -Werror)"
 	meson test -C build --print-errorlogs || rc=1

@@ -29,7 +29,11 @@ static void usage(FILE *f)
 "      --dataset PATH      a training dataset of the audited model\n"
 "                          (repeatable): its licence and what generated\n"
 "                          its records flow to the model\n"
-"  -f, --format FMT        report format: text (default) or json\n"
+"  -f, --format FMT        report format: text (default), json, sarif\n"
+"                          (SARIF 2.1.0, for code scanning), markdown,\n"
+"                          html (one self-contained page), spdx (SPDX\n"
+"                          3.0.1 JSON-LD, AI and Dataset profiles) or\n"
+"                          cyclonedx (CycloneDX 1.6 JSON)\n"
 "  -o, --output FILE       write the report to FILE instead of stdout\n"
 "  -r, --rev REV           read git repositories at REV (any revision git\n"
 "                          understands) from the object database; without\n"
@@ -52,6 +56,9 @@ static void usage(FILE *f)
 "  -h, --help              show this help\n"
 "\n"
 "SIZE accepts K, M and G suffixes (powers of 1024).\n"
+"\n"
+"Reports never read the clock: formats that carry a time (spdx, and\n"
+"cyclonedx when it is set) take $SOURCE_DATE_EPOCH, else 1970-01-01.\n"
 "\n"
 "Exit status:\n"
 "  0  no failing finding\n"
@@ -335,7 +342,10 @@ int pdg_cmd_audit(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "pedigree audit: %s\n",
 			        pdg_error_last());
-			status = PDG_EXIT_INTERNAL;
+			/* Bad input to a writer (a malformed
+			 * SOURCE_DATE_EPOCH) is the user's to fix. */
+			status = rc == PDG_EINVALID ? PDG_EXIT_USAGE
+			                            : PDG_EXIT_INTERNAL;
 		}
 	}
 	pdg_audit_free(a);

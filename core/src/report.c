@@ -13,11 +13,19 @@ static int write_text(const pdg_audit *a, FILE *out, int color)
 	return pdg_report_write_text(a, out, color);
 }
 
-static int write_json(const pdg_audit *a, FILE *out, int color)
-{
-	(void)color;
-	return pdg_report_write_json(a, out);
-}
+/* Writers that take no colour. */
+#define PLAIN_WRITER(name) \
+	static int write_##name(const pdg_audit *a, FILE *out, int color) \
+	{ \
+		(void)color; \
+		return pdg_report_write_##name(a, out); \
+	}
+PLAIN_WRITER(json)
+PLAIN_WRITER(sarif)
+PLAIN_WRITER(markdown)
+PLAIN_WRITER(html)
+PLAIN_WRITER(spdx)
+PLAIN_WRITER(cyclonedx)
 
 /* One row per format; new formats are one line here plus an enum value. */
 static const struct report_format {
@@ -27,6 +35,11 @@ static const struct report_format {
 } report_formats[] = {
 	{ "text", PDG_REPORT_TEXT, write_text },
 	{ "json", PDG_REPORT_JSON, write_json },
+	{ "sarif", PDG_REPORT_SARIF, write_sarif },
+	{ "markdown", PDG_REPORT_MARKDOWN, write_markdown },
+	{ "html", PDG_REPORT_HTML, write_html },
+	{ "spdx", PDG_REPORT_SPDX, write_spdx },
+	{ "cyclonedx", PDG_REPORT_CYCLONEDX, write_cyclonedx },
 };
 
 #define NFORMATS (sizeof(report_formats) / sizeof(report_formats[0]))

@@ -14,77 +14,20 @@
 
 #include "error.h"
 #include "report.h"
-#include "util.h"
+#include "report_util.h"
 
 /* Building state: any failed jansson call sets `failed` so the builders
- * stay linear instead of checking every call. */
+ * stay linear instead of checking every call (report_util.h). */
 typedef struct jctx {
 	const pdg_audit *a;
 	int failed;
 } jctx;
 
-static json_t *check(jctx *c, json_t *v)
-{
-	if (!v)
-		c->failed = 1;
-	return v;
-}
-
-static void set(jctx *c, json_t *obj, const char *key, json_t *v)
-{
-	if (!v || json_object_set_new(obj, key, v) != 0)
-		c->failed = 1;
-}
-
-static void append(jctx *c, json_t *arr, json_t *v)
-{
-	if (!v || json_array_append_new(arr, v) != 0)
-		c->failed = 1;
-}
-
-/* Valid UTF-8 copy of arbitrary bytes: each byte that does not start a
- * well-formed sequence becomes U+FFFD. */
-static char *utf8_sanitize(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	pdg_buf b = PDG_BUF_INIT;
-
-	pdg_buf_put(&b, "", 0);
-	while (n > 0) {
-		size_t k = pdg_utf8_seq_len(p, n);
-
-		if (k == 0) {
-			pdg_buf_put(&b, "\xef\xbf\xbd", 3);
-			k = 1;
-		} else {
-			pdg_buf_put(&b, p, k);
-		}
-		p += k;
-		n -= k;
-	}
-	return b.ptr;
-}
-
-static json_t *jstr(jctx *c, const char *s)
-{
-	json_t *v = json_string(s ? s : "");
-
-	if (!v && s) {
-		char *clean = utf8_sanitize(s);
-
-		v = json_string(clean);
-		free(clean);
-	}
-	return check(c, v);
-}
-
-static json_t *jint(jctx *c, uint64_t n)
-{
-	if (n > INT64_MAX)
-		n = INT64_MAX;
-	return check(c, json_integer((json_int_t)n));
-}
+#define check(c, v) pdg_json_check(&(c)->failed, (v))
+#define set(c, o, k, v) pdg_json_set(&(c)->failed, (o), (k), (v))
+#define append(c, arr, v) pdg_json_append(&(c)->failed, (arr), (v))
+#define jstr(c, s) pdg_json_str(&(c)->failed, (s))
+#define jint(c, n) pdg_json_int(&(c)->failed, (n))
 
 static void set_str_opt(jctx *c, json_t *obj, const char *key,
                         const char *s)
@@ -512,21 +455,6 @@ int pdg_report_write_json(const pdg_audit *a, FILE *out)
 {
 	jctx c = { a, 0 };
 	json_t *root = build_report(&c);
-	/* 15 significant digits: confidences print as 0.9, not as the
-	 * 17-digit expansion of the nearest double. */
-	size_t flags = JSON_INDENT(2) | JSON_SORT_KEYS |
-	               JSON_REAL_PRECISION(15);
 
-	if (!root || c.failed) {
-		json_decref(root);
-		return pdg_error_set(PDG_ERROR,
-		                     "report: cannot build the JSON document");
-	}
-	int rc = json_dumpf(root, out, flags);
-
-	json_decref(root);
-	if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 ||
-	    ferror(out))
-		return pdg_error_set(PDG_EIO, "report: write failed");
-	return 0;
+	return pdg_report_dump_json(root, c.failed, out);
 }

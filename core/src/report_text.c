@@ -13,7 +13,7 @@
 
 #include "error.h"
 #include "report.h"
-#include "util.h"
+#include "report_util.h"
 
 #define INDENT "         "     /* aligns with the kind column */
 
@@ -32,47 +32,11 @@ static const char *const sev_label[] = {
 	[PDG_SEVERITY_ERROR] = "ERROR",
 };
 
-/* Code points a terminal may act on or that reorder text on screen:
- * C1 controls, LRM/RLM, embeddings/overrides and isolates. */
-static int codepoint_unsafe(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
-	       (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
-static uint32_t utf8_decode(const unsigned char *p, size_t k)
-{
-	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
-	uint32_t cp = p[0] & lead_mask[k];
-
-	for (size_t i = 1; i < k; i++)
-		cp = (cp << 6) | (p[i] & 0x3f);
-	return cp;
-}
-
-/* Append s for display: printable UTF-8 as is, anything else escaped as
- * \xNN (bytes) or \uNNNN (unsafe code points). */
+/* Input strings for the terminal: control, ill-formed and bidi
+ * characters escaped (report_util.h). */
 static void put_safe(pdg_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
-
-	while (n > 0) {
-		size_t k = pdg_utf8_seq_len(p, n);
-
-		if (k == 0 || (k == 1 && (p[0] < 0x20 || p[0] == 0x7f))) {
-			pdg_buf_printf(b, "\\x%02x", p[0]);
-			k = 1;
-		} else if (k > 1 && codepoint_unsafe(utf8_decode(p, k))) {
-			pdg_buf_printf(b, "\\u%04x",
-			               (unsigned)utf8_decode(p, k));
-		} else {
-			pdg_buf_put(b, p, k);
-		}
-		p += k;
-		n -= k;
-	}
+	pdg_report_put_safe(b, s, PDG_ESCAPE_TERMINAL);
 }
 
 static const char *plural(uint64_t n, const char *one, const char *many)
@@ -129,17 +93,7 @@ static void put_header(pdg_buf *b, const pdg_audit *a, int color)
 	               plural(sev[PDG_SEVERITY_WARNING], "warning",
 	                      "warnings"),
 	               sev[PDG_SEVERITY_INFO]);
-	for (size_t i = 0; i < a->nactive; i++) {
-		const pdg_audit_plugin *p = &a->active[i];
-
-		if (!p->init_failed)
-			continue;
-		pdg_buf_puts(b, "note: plugin ");
-		put_safe(b, p->plugin ? p->plugin->name : "?");
-		pdg_buf_puts(b, " did not start: ");
-		put_safe(b, p->init_error ? p->init_error : "init failed");
-		pdg_buf_puts(b, "\n");
-	}
+	pdg_report_put_plugin_notes(b, a, PDG_ESCAPE_TERMINAL, "note: ", "\n");
 }
 
 static void put_commit(pdg_buf *b, const char *commit)
@@ -159,14 +113,7 @@ static void put_evidence(pdg_buf *b, const pdg_finding *f, int many_src)
 	pdg_buf_puts(b, INDENT);
 	if (f->path) {
 		put_safe(b, f->path);
-		if (f->line_start > 0 && f->line_end > f->line_start)
-			pdg_buf_printf(b, ":%u-%u", (unsigned)f->line_start,
-			               (unsigned)f->line_end);
-		else if (f->line_start > 0)
-			pdg_buf_printf(b, ":%u", (unsigned)f->line_start);
-		else if (f->byte_offset >= 0)
-			pdg_buf_printf(b, "@%lld",
-			               (long long)f->byte_offset);
+		pdg_report_put_position(b, f);
 	} else {
 		put_safe(b, f->source ? f->source : "(no source)");
 	}
@@ -397,11 +344,8 @@ static void put_obligations(pdg_buf *b, const pdg_audit *a, int color)
 	pdg_buf_puts(b, "\n-- obligations --\n");
 	for (size_t i = 0; i < l->nobligations; i++) {
 		const pdg_obligation *o = &l->obligations[i];
-		const pdg_obligation *p = i ? &l->obligations[i - 1] : NULL;
 
-		if (!p || p->component != o->component ||
-		    p->upstream != o->upstream ||
-		    strcmp(p->license, o->license) != 0) {
+		if (pdg_report_obligation_group_starts(l, i)) {
 			put_safe(b, l->components[o->component].id);
 			pdg_buf_puts(b, " <- ");
 			put_safe(b, l->components[o->upstream].id);
@@ -443,9 +387,8 @@ int pdg_report_write_text(const pdg_audit *a, FILE *out, int color)
 		for (size_t i = 0; i < a->nsources; i++)
 			put_source(&b, &a->sources[i]);
 	}
-	size_t wrote = fwrite(b.ptr, 1, b.len, out);
-	int ok = wrote == b.len && fflush(out) == 0 && !ferror(out);
+	int rc = pdg_report_write_buf(&b, out);
 
 	pdg_buf_free(&b);
-	return ok ? 0 : pdg_error_set(PDG_EIO, "report: write failed");
+	return rc;
 }

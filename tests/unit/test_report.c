@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "findings.h"
 #include "report.h"
+#include "report_util.h"
 #include "util.h"
 
 #define COMMIT_A "0123456789abcdef0123456789abcdef01234567"
@@ -887,10 +888,296 @@ static void test_text_no_findings(void **state)
 	free(t);
 }
 
+/* ---- the other formats (docs/report.md) ---- */
+
+static const pdg_report_format other_formats[] = {
+	PDG_REPORT_SARIF, PDG_REPORT_MARKDOWN, PDG_REPORT_HTML,
+	PDG_REPORT_SPDX, PDG_REPORT_CYCLONEDX,
+};
+#define NOTHER (sizeof(other_formats) / sizeof(other_formats[0]))
+
+static int is_json_format(pdg_report_format f)
+{
+	return f == PDG_REPORT_SARIF || f == PDG_REPORT_SPDX ||
+	       f == PDG_REPORT_CYCLONEDX;
+}
+
+static void test_format_names(void **state)
+{
+	static const char *const names[] = {
+		"sarif", "markdown", "html", "spdx", "cyclonedx"
+	};
+	pdg_report_format f;
+
+	(void)state;
+	for (size_t i = 0; i < NOTHER; i++) {
+		assert_int_equal(pdg_report_format_parse(&f, names[i]), 0);
+		assert_int_equal(f, other_formats[i]);
+	}
+	assert_int_equal(pdg_report_format_parse(&f, "spdx2"), PDG_EUSAGE);
+	assert_non_null(strstr(pdg_error_last(), "cyclonedx"));
+}
+
+/* Every format writes the hand-built audit (ill-formed UTF-8 in a path,
+ * a plugin that did not start) and an empty one, the same bytes twice;
+ * the JSON ones parse. */
+static void test_formats_write(void **state)
+{
+	fixture *fx = *state;
+	pdg_audit empty;
+
+	memset(&empty, 0, sizeof(empty));
+	empty.finished = 1;
+	unsetenv("SOURCE_DATE_EPOCH");
+	for (size_t i = 0; i < NOTHER; i++) {
+		const pdg_audit *audits[] = { &fx->audit, &empty };
+
+		for (size_t k = 0; k < 2; k++) {
+			char *a = render(audits[k], other_formats[i], 0);
+			char *b = render(audits[k], other_formats[i], 0);
+
+			assert_string_equal(a, b);
+			assert_true(strlen(a) > 0);
+			if (is_json_format(other_formats[i]))
+				json_decref(parse(a));
+			free(a);
+			free(b);
+		}
+	}
+}
+
+static json_t *render_json(const pdg_audit *a, pdg_report_format f)
+{
+	char *t = render(a, f, 0);
+	json_t *j = parse(t);
+
+	free(t);
+	return j;
+}
+
+static void add_plain(pdg_audit *a, const char *rule, const char *msg,
+                      const char *path, uint32_t line)
+{
+	pdg_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = PDG_FINDING_CONFLICT;
+	f.severity = PDG_SEVERITY_ERROR;
+	f.confidence = 1.0;
+	f.rule = rule;
+	f.message = msg;
+	f.component = "acme/model";
+	f.plugin = "core";
+	f.source = "repo-a";
+	f.path = path;
+	f.line_start = line;
+	f.line_end = line;
+	f.byte_offset = -1;
+	assert_int_equal(pdg_findings_add(&a->findings, &f), 0);
+	pdg_findings_sort(&a->findings);
+}
+
+/* Levels follow verdicts; locations name the input's base; a member of
+ * an archive points at the archive; fingerprints are unique. */
+static void test_sarif_results(void **state)
+{
+	fixture *fx = *state;
+	json_t *r, *run, *res;
+	size_t i, n;
+
+	add_plain(&fx->audit, "zz.member", "in a tarball",
+	          "data/x.tar.gz!/inner.jsonl", 3);
+	r = render_json(&fx->audit, PDG_REPORT_SARIF);
+	assert_string_equal(jget_str(r, "version"), "2.1.0");
+	run = json_array_get(json_object_get(r, "runs"), 0);
+	res = json_object_get(run, "results");
+	n = json_array_size(res);
+	assert_int_equal(n, fx->audit.findings.len);
+	for (i = 0; i < n; i++) {
+		const pdg_finding *f = &fx->audit.findings.items[i];
+		json_t *x = json_array_get(res, i);
+		json_t *loc = json_object_get(json_array_get(
+		        json_object_get(x, "locations"), 0), "physicalLocation");
+		json_t *art = json_object_get(loc, "artifactLocation");
+		const char *want = f->verdict == PDG_VERDICT_FAIL ? "error"
+		                   : f->verdict == PDG_VERDICT_WARN ? "warning"
+		                   : "note";
+
+		assert_string_equal(jget_str(x, "ruleId"), f->rule);
+		assert_string_equal(jget_str(x, "level"), want);
+		assert_non_null(json_object_get(json_object_get(
+		        json_object_get(run, "originalUriBaseIds"),
+		        jget_str(art, "uriBaseId")), "uri"));
+		for (size_t j = 0; j < i; j++)
+			assert_false(json_equal(json_object_get(x,
+			        "partialFingerprints"), json_object_get(
+			        json_array_get(res, j), "partialFingerprints")));
+		if (strcmp(f->rule, "zz.member") == 0) {
+			assert_string_equal(jget_str(art, "uri"),
+			                    "data/x.tar.gz");
+			assert_null(json_object_get(loc, "region"));
+			assert_non_null(strstr(jget_str(json_object_get(x,
+			        "message"), "text"),
+			        "(in data/x.tar.gz!/inner.jsonl)"));
+		} else if (f->line_start && f->path) {
+			assert_int_equal(json_integer_value(json_object_get(
+			        json_object_get(loc, "region"), "startLine")),
+			        f->line_start);
+		}
+	}
+	json_decref(r);
+}
+
+/* Markup and Markdown syntax in input strings are text, never markup. */
+static void test_document_escaping(void **state)
+{
+	fixture *fx = *state;
+	char *h, *m;
+
+	add_plain(&fx->audit, "x.markup",
+	          "<script>alert('x')</script> | *b* &amp;\nnext",
+	          "a\"b.txt", 1);
+	h = render(&fx->audit, PDG_REPORT_HTML, 0);
+	assert_null(strstr(h, "<script"));
+	assert_non_null(strstr(h, "&lt;script&gt;alert(&#39;x&#39;)"
+	                          "&lt;/script&gt; | *b* &amp;amp;"));
+	assert_non_null(strstr(h, "a&quot;b.txt"));
+	m = render(&fx->audit, PDG_REPORT_MARKDOWN, 0);
+	for (const char *p = strchr(m, '<'); p; p = strchr(p + 1, '<'))
+		assert_true(p > m && p[-1] == '\\');
+	assert_non_null(strstr(m, "\\<script\\>alert('x')\\</script\\> "
+	                          "\\| \\*b\\* &amp;amp; next"));
+	free(h);
+	free(m);
+}
+
+static void test_epoch(void **state)
+{
+	int64_t t = -1;
+	char buf[32];
+
+	(void)state;
+	unsetenv("SOURCE_DATE_EPOCH");
+	assert_int_equal(pdg_report_epoch(&t), 0);
+	assert_int_equal(t, 0);
+	pdg_report_iso8601(buf, sizeof(buf), t);
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	assert_int_equal(pdg_report_epoch(&t), 0);
+	pdg_report_iso8601(buf, sizeof(buf), t);
+	assert_string_equal(buf, "2023-11-14T22:13:20Z");
+	setenv("SOURCE_DATE_EPOCH", "", 1);
+	assert_int_equal(pdg_report_epoch(&t), 0);
+	assert_int_equal(t, 0);
+	static const char *const bad[] = {
+		"-1", "12abc", " 5", "1e9", "999999999999999999999",
+		"253402300800",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("SOURCE_DATE_EPOCH", bad[i], 1);
+		assert_int_equal(pdg_report_epoch(&t), PDG_EINVALID);
+		assert_non_null(strstr(pdg_error_last(), "SOURCE_DATE_EPOCH"));
+	}
+	unsetenv("SOURCE_DATE_EPOCH");
+}
+
+/* The digest names the audit: the same audit, the same digest; one more
+ * finding, another.  UUIDs made from it are version-5 shaped. */
+static void test_digest_uuid(void **state)
+{
+	fixture *fx = *state;
+	char d1[33], d2[33], d3[33], uuid[64];
+
+	assert_int_equal(pdg_report_digest(&fx->audit, d1), 0);
+	assert_int_equal(pdg_report_digest(&fx->audit, d2), 0);
+	assert_string_equal(d1, d2);
+	assert_int_equal(strlen(d1), 32);
+	add_plain(&fx->audit, "x.more", "one more", "f", 1);
+	assert_int_equal(pdg_report_digest(&fx->audit, d3), 0);
+	assert_string_not_equal(d1, d3);
+	pdg_report_uuid(uuid, sizeof(uuid), d1);
+	assert_int_equal(strlen(uuid), 45);
+	assert_memory_equal(uuid, "urn:uuid:", 9);
+	assert_int_equal(uuid[9 + 14], '5');
+	assert_non_null(strchr("89ab", uuid[9 + 19]));
+	assert_int_equal(uuid[9 + 8], '-');
+}
+
+static void test_uri_and_display(void **state)
+{
+	pdg_buf b = PDG_BUF_INIT;
+
+	(void)state;
+	pdg_report_put_uri(&b, "dir/a b\xc3\xbc#?%.txt");
+	assert_string_equal(b.ptr, "dir/a%20b%C3%BC%23%3F%25.txt");
+	pdg_buf_free(&b);
+	pdg_report_put_safe(&b, "x\x01\xff\xe2\x80\xae<y>", PDG_ESCAPE_HTML);
+	assert_string_equal(b.ptr, "x\\x01\\xff\\u202e&lt;y&gt;");
+	pdg_buf_free(&b);
+	pdg_report_put_safe_max(&b, "\xc3\xa4\xc3\xa4\xc3\xa4", PDG_ESCAPE_HTML,
+	                        2);
+	assert_string_equal(b.ptr, "\xc3\xa4\xc3\xa4...");
+	pdg_buf_free(&b);
+	pdg_report_put_safe(&b, "a\x01|b", PDG_ESCAPE_MARKDOWN);
+	assert_string_equal(b.ptr, "a\\\\x01\\|b");
+	pdg_buf_free(&b);
+}
+
+static void test_rule_docs(void **state)
+{
+	size_t n = pdg_rule_doc_count();
+
+	(void)state;
+	assert_true(n > 40);
+	for (size_t i = 0; i < n; i++) {
+		const pdg_rule_doc *d = pdg_rule_doc_at(i);
+
+		if (i)
+			assert_true(strcmp(pdg_rule_doc_at(i - 1)->rule,
+			                   d->rule) < 0);
+		assert_ptr_equal(pdg_rule_doc_find(d->rule), d);
+		assert_true(strlen(d->summary) > 5 && strlen(d->help) > 5);
+	}
+	assert_null(pdg_rule_doc_find("no.such-rule"));
+	assert_null(pdg_rule_doc_at(n));
+}
+
+static void test_license_form(void **state)
+{
+	(void)state;
+	assert_int_equal(pdg_report_license_form("Apache-2.0"),
+	                 PDG_LICENSE_SPDX_ID);
+	assert_int_equal(pdg_report_license_form("LicenseRef-Gemma-Terms"),
+	                 PDG_LICENSE_REF);
+	assert_int_equal(pdg_report_license_form("MIT OR Apache-2.0"),
+	                 PDG_LICENSE_EXPRESSION);
+	assert_int_equal(pdg_report_license_form("GPL-2.0-only WITH "
+	                                         "Classpath-exception-2.0"),
+	                 PDG_LICENSE_EXPRESSION);
+	assert_int_equal(pdg_report_license_form("Not-A-Licence"),
+	                 PDG_LICENSE_OTHER);
+	assert_int_equal(pdg_report_license_form("<script>"),
+	                 PDG_LICENSE_OTHER);
+	assert_int_equal(pdg_report_license_form(NULL), PDG_LICENSE_OTHER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_format_names),
+		cmocka_unit_test(test_epoch),
+		cmocka_unit_test(test_uri_and_display),
+		cmocka_unit_test(test_rule_docs),
+		cmocka_unit_test(test_license_form),
+		cmocka_unit_test_setup_teardown(test_formats_write,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sarif_results,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_document_escaping,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digest_uuid,
+		                                setup, teardown),
 		cmocka_unit_test(test_utf8_seq_len),
 		cmocka_unit_test_setup_teardown(test_unfinished_refused,
 		                                setup, teardown),

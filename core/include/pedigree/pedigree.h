@@ -144,13 +144,21 @@ PDG_EXTERN void pdg_audit_free(pdg_audit *a);
 
 typedef enum pdg_report_format {
 	PDG_REPORT_TEXT = 0,
-	PDG_REPORT_JSON
+	PDG_REPORT_JSON,
+	PDG_REPORT_SARIF,       /**< SARIF 2.1.0, for code scanning */
+	PDG_REPORT_MARKDOWN,    /**< for pull requests and wikis */
+	PDG_REPORT_HTML,        /**< one self-contained page */
+	PDG_REPORT_SPDX,        /**< SPDX 3.0.1 JSON-LD, AI and Dataset */
+	PDG_REPORT_CYCLONEDX    /**< CycloneDX 1.6 JSON */
 } pdg_report_format;
 
-/** Parse "text"/"json"; PDG_EUSAGE for anything else. */
+/** Parse a format name ("text", "json", "sarif", "markdown", "html",
+ *  "spdx", "cyclonedx"); PDG_EUSAGE for anything else. */
 PDG_EXTERN int pdg_report_format_parse(pdg_report_format *out,
                                        const char *name);
-/** Write the report of a finished audit.  `color` only affects text. */
+/** Write the report of a finished audit.  `color` only affects text.
+ *  Formats that must carry a time (SPDX) use $SOURCE_DATE_EPOCH, else
+ *  1970-01-01T00:00:00Z: never the clock (docs/report.md). */
 PDG_EXTERN int pdg_report_write(const pdg_audit *a, pdg_report_format f,
                                 FILE *out, int color);
 
