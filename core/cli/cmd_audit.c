@@ -34,6 +34,9 @@ static void usage(FILE *f)
 "      --max-expand SIZE   bytes decompressed per input (default 8G)\n"
 "      --max-archive-depth N  archives nested in archives (default 8)\n"
 "      --max-files N       files per input (default 10000000)\n"
+"      --limit NAME=VALUE  change a detector's limit (repeatable); NAME as\n"
+"                          'pedigree plugins --limits' lists it, VALUE a\n"
+"                          SIZE or count\n"
 "  -q, --quiet             no progress and no report on stdout (a report\n"
 "                          still goes to --output); errors still shown\n"
 "  -h, --help              show this help\n"
@@ -55,6 +58,7 @@ enum {
 	OPT_MAX_EXPAND,
 	OPT_MAX_DEPTH,
 	OPT_MAX_FILES,
+	OPT_LIMIT,
 };
 
 static const struct option options[] = {
@@ -69,6 +73,7 @@ static const struct option options[] = {
 	{ "max-expand", required_argument, NULL, OPT_MAX_EXPAND },
 	{ "max-archive-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -100,6 +105,38 @@ static int parse_size(uint64_t *out, const char *s)
 		return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+/* --limit NAME=VALUE, appended to o->plugin_limits (NAME points into
+ * argv, which outlives the audit).  Whether a plugin declares NAME is
+ * checked by pdg_audit_new(). */
+static int parse_limit(pdg_audit_options *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	pdg_limit_setting *l;
+	uint64_t v;
+
+	if (!eq || eq == arg || parse_size(&v, eq + 1) < 0)
+		return pdg_cli_usage_error("audit", "--limit wants NAME=VALUE "
+		                           "with a size or count, not '%s'",
+		                           arg);
+	l = realloc((void *)o->plugin_limits,
+	            (o->nplugin_limits + 1) * sizeof(*l));
+	if (!l)
+		return pdg_cli_usage_error("audit", "out of memory");
+	l[o->nplugin_limits].name = strndup(arg, (size_t)(eq - arg));
+	l[o->nplugin_limits].value = v;
+	o->plugin_limits = l;
+	if (!l[o->nplugin_limits++].name)
+		return pdg_cli_usage_error("audit", "out of memory");
+	return 0;
+}
+
+static void free_limits(pdg_audit_options *o)
+{
+	for (size_t i = 0; i < o->nplugin_limits; i++)
+		free((char *)o->plugin_limits[i].name);
+	free((void *)o->plugin_limits);
 }
 
 static int parse_option(pdg_audit_options *o, int c, const char *arg,
@@ -134,6 +171,8 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 	case OPT_PLUGIN_PATH:
 		o->plugin_path = arg;
 		return 0;
+	case OPT_LIMIT:
+		return parse_limit(o, arg);
 	}
 	if (parse_size(&n, arg) < 0 || n == 0)
 		return pdg_cli_usage_error("audit", "'%s' is not a positive "
@@ -172,9 +211,9 @@ static int use_color(const char *output)
 	return isatty(STDOUT_FILENO);
 }
 
-int pdg_cmd_audit(int argc, char **argv)
+static int audit_main(pdg_audit_options *opts, int argc, char **argv)
 {
-	pdg_audit_options o = PDG_AUDIT_OPTIONS_INIT;
+	pdg_audit_options o;
 	pdg_report_format fmt = PDG_REPORT_TEXT;
 	const char *output = NULL;
 	int quiet = 0, c, rc;
@@ -195,10 +234,11 @@ int pdg_cmd_audit(int argc, char **argv)
 			                           argv[optind - 1]);
 		if (c == 'q')
 			quiet = 1;
-		rc = parse_option(&o, c, optarg, &fmt, &output);
+		rc = parse_option(opts, c, optarg, &fmt, &output);
 		if (rc)
 			return rc;
 	}
+	o = *opts;
 	if (optind >= argc)
 		return pdg_cli_usage_error("audit", "no PATH given; see "
 		                           "'pedigree audit --help'");
@@ -241,4 +281,13 @@ int pdg_cmd_audit(int argc, char **argv)
 	}
 	pdg_audit_free(a);
 	return status;
+}
+
+int pdg_cmd_audit(int argc, char **argv)
+{
+	pdg_audit_options o = PDG_AUDIT_OPTIONS_INIT;
+	int rc = audit_main(&o, argc, argv);
+
+	free_limits(&o);
+	return rc;
 }

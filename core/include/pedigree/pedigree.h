@@ -81,6 +81,12 @@ typedef struct pdg_finding {
 
 typedef struct pdg_audit pdg_audit;
 
+/** A plugin limit set by the user (`--limit NAME=VALUE`). */
+typedef struct pdg_limit_setting {
+	const char *name;           /**< as a plugin declared it */
+	uint64_t value;
+} pdg_limit_setting;
+
 typedef struct pdg_audit_options {
 	unsigned int version;       /**< PDG_AUDIT_OPTIONS_VERSION */
 	const char *rev;            /**< git revision for repositories */
@@ -91,12 +97,16 @@ typedef struct pdg_audit_options {
 	int progress;               /**< progress lines on stderr */
 	int verbose;                /**< plugin log lines on stderr */
 	pdg_limits limits;
+	/** Plugin limits to change; each name must be declared by a loaded
+	 *  plugin (pdg_audit_new() fails with PDG_EUSAGE otherwise). */
+	const pdg_limit_setting *plugin_limits;
+	size_t nplugin_limits;
 } pdg_audit_options;
 
 #define PDG_AUDIT_OPTIONS_VERSION 1
 #define PDG_AUDIT_OPTIONS_INIT \
 	{ PDG_AUDIT_OPTIONS_VERSION, NULL, NULL, PDG_SEVERITY_ERROR, 0, 0, 0, \
-	  PDG_LIMITS_DEFAULT }
+	  PDG_LIMITS_DEFAULT, NULL, 0 }
 
 /** Create an audit and load plugins.  Plugin load failures are recorded
  *  (see pdg_plugins_*), not fatal. */
@@ -138,6 +148,7 @@ typedef struct pdg_plugin_info {
 	uint32_t kinds;
 	int loaded;              /**< 1 loaded, 0 refused */
 	const char *error;       /**< why it was refused, or NULL */
+	const pdg_limit_desc *limits; /**< ended by a NULL name, or NULL */
 } pdg_plugin_info;
 
 /** Find and load plugins from extra_path (':'-separated, may be NULL),
