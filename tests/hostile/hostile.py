@@ -227,7 +227,11 @@ def group_pickle(s):
     s.put('legacy/model.pt', legacy_torch({'x': Evil()}))
     r = s.audit('legacy', s.path('legacy'), 1)
     s.check('legacy', 'os.system in a legacy torch.save file',
-            has(r, 'pickle.dangerous-import', 'error'), r)
+            has(r, 'pickle.dangerous-import', 'error') and
+            findings(r, 'pickle.imports')[0]['properties']['format'] ==
+            'torch-legacy' and
+            findings(r, 'pickle.imports')[0]['properties']['pickles'] == 5,
+            r)
     s.check('nothing-ran', 'no marker file: no payload ran',
             not os.path.exists(marker))
 
@@ -265,9 +269,37 @@ def group_pickle(s):
     usize = len(head) + big + len(tail)
     s.put('bigpkl/pytorch_model.bin', zip_one('archive/data.pkl', comp,
                                               crc, usize))
-    r = s.audit('bigpkl', s.path('bigpkl'), 1)
-    s.check('bigpkl', 'os.system before 300 MiB of bytes',
-            has(r, 'pickle.dangerous-import', 'error'), r)
+    r = s.audit('bigpkl', s.path('bigpkl'), 1, rss_limit_kb=96 * 1024)
+    s.check('bigpkl', 'os.system before 300 MiB of bytes, and called',
+            has(r, 'pickle.dangerous-import', 'error',
+                msg='calls it (REDUCE at byte %d)' % (len(head) + big
+                                                       + 1)), r)
+
+    # 1.5 GiB of padding (a sparse file) hides the call: the walk stops
+    # at pickle-scan.max-bytes and says so.
+    p = s.put('padded/x.pkl', b'\x80\x04\x8e' + struct.pack('<Q', 3 << 29))
+    with open(p, 'r+b') as f:
+        f.truncate(11 + (3 << 29))
+        f.seek(0, 2)
+        f.write(b'\x8c\x02os\x8c\x06system\x93)R.')
+    r = s.audit('padded', s.path('padded'), 0)
+    s.check('padded', '1.5 GiB pickle: partial at max-bytes',
+            has(r, 'pickle.partial', 'warning', msg='pickle-scan.max-bytes'),
+            r)
+    r = s.audit('padded-limit', s.path('padded'), 1,
+                ['--limit', 'pickle-scan.max-bytes=2G'])
+    s.check('padded-limit', '--limit max-bytes=2G reads to the call',
+            has(r, 'pickle.dangerous-import', 'error', msg='REDUCE'), r)
+
+    # A member of unknown size (data descriptor) is 4 GiB of zeros:
+    # skipping it means inflating it, so it counts against max-bytes.
+    s.put('zipbomb/pytorch_model.bin', descriptor_zip_bomb(
+        4095, pickle.dumps(Evil(), protocol=2)))
+    r = s.audit('zipbomb', s.path('zipbomb'), 0,
+                ['--limit', 'pickle-scan.max-bytes=256M'])
+    s.check('zipbomb', 'inflating stops at max-bytes',
+            has(r, 'pickle.partial', 'warning', msg='decompresses to more'),
+            r)
 
     whole = pickle.dumps({'a': list(range(100))}, protocol=4)
     s.put('truncated/x.pkl', whole[:len(whole) // 2])
@@ -277,16 +309,34 @@ def group_pickle(s):
                 for f in findings(r, 'pickle.malformed')), r)
 
 
-def zip_one(name, comp, crc, usize, method=8):
-    """A zip of one member whose data is already compressed."""
+def descriptor_zip_bomb(mib, pkl):
+    """A torch zip whose first member, sizes left to a data descriptor,
+    inflates to mib MiB of zeros; archive/data.pkl follows."""
+    block, final = zero_deflate_blocks()
+    crc, usize = crc32_zeros(mib), mib * MIB
+    csize = len(block) * mib + len(final)
+    n = b'archive/junk'
+    out = struct.pack('<IHHHHHIIIHH', 0x04034b50, 20, 8, 8, 0, 0x21, 0, 0,
+                      0, len(n), 0) + n
+    out += block * mib + final
+    out += struct.pack('<IIII', 0x08074b50, crc, csize, usize)
+    return out + zip_one('archive/data.pkl', pkl, zlib.crc32(pkl), len(pkl),
+                         method=0, offset=len(out))[0]
+
+
+def zip_one(name, comp, crc, usize, method=8, offset=0):
+    """A zip of one member whose data is already compressed.  With an
+    offset, (local + data, central + end) of a member placed there."""
     n = name.encode()
     local = struct.pack('<IHHHHHIIIHH', 0x04034b50, 20, 0, method, 0, 0x21,
                         crc, len(comp), usize, len(n), 0) + n
     central = struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 20, 20, 0,
                           method, 0, 0x21, crc, len(comp), usize, len(n),
-                          0, 0, 0, 0, 0, 0) + n
+                          0, 0, 0, 0, 0, offset) + n
     end = struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, 1, 1, len(central),
-                      len(local) + len(comp), 0)
+                      offset + len(local) + len(comp), 0)
+    if offset:
+        return local + comp + central + end, None
     return local + comp + central + end
 
 
