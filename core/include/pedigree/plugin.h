@@ -58,6 +58,7 @@ typedef enum pdg_artifact_kind {
 	PDG_KIND_TOKENIZER,     /**< tokenizer.json, tokenizer.model, vocab */
 	PDG_KIND_DATASET,       /**< jsonl / json / csv / parquet shard */
 	PDG_KIND_ARCHIVE,       /**< tar, tar.gz, tar.zst, zip, 7z */
+	PDG_KIND_HDF5,          /**< HDF5: Keras .h5 models and weights */
 	PDG_KIND_COUNT_         /**< not a kind: number of kinds */
 } pdg_artifact_kind;
 
