@@ -690,6 +690,26 @@ static json_t *gg_number(uint32_t type, const uint8_t *b)
 	}
 }
 
+/* A JSON string of untrusted bytes: as they are when they are UTF-8
+ * without NULs, else with every byte that is not printable ASCII as '?'.
+ * Findings must carry valid JSON, or the host refuses them. */
+static json_t *gg_json_string(const char *s, size_t n)
+{
+	json_t *v = memchr(s, '\0', n) ? NULL : json_stringn(s, n);
+	char *c;
+
+	if (v)
+		return v;
+	c = malloc(n + 1);
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		c[i] = (s[i] & 0x80) || s[i] < 0x20 ? '?' : s[i];
+	v = json_stringn(c, n);
+	free(c);
+	return v;
+}
+
 /* Read (keep != NULL: into *keep) or skip one value of `type`. */
 static int gg_value(struct gg_parse *p, uint32_t type, int depth,
                     json_t **keep)
@@ -722,7 +742,7 @@ static int gg_value(struct gg_parse *p, uint32_t type, int depth,
 			return -1;
 		}
 		s[n] = '\0';
-		*keep = json_stringn_nocheck(s, (size_t)n);
+		*keep = gg_json_string(s, (size_t)n);
 		free(s);
 		return 0;
 	}

@@ -171,6 +171,19 @@ def group_weights(s):
             len([f for f in findings(r, invalid)
                  if f['severity'] == 'warning']) == 3, r)
 
+    # Found by fuzz_gguf: a string that is not UTF-8 made the metadata
+    # finding invalid JSON, so the host refused it and the GGUF header
+    # went unreported.
+    s.put('gguf-utf8/model.gguf', gguf([
+        gs('general.name') + struct.pack('<I', 8) + gs(b'\xff\xfe\0ab\x1b'),
+        kv_str('general.architecture', 'llama')]))
+    r = s.audit('gguf-utf8', s.path('gguf-utf8'), 0)
+    m = findings(r, 'weights.metadata')
+    s.check('gguf-utf8', 'invalid UTF-8 and NUL in a GGUF string',
+            not findings(r, 'core.plugin-failed') and len(m) == 1 and
+            m[0].get('properties', {}).get('general', {}).get(
+                'general.name') == '???ab?', r)
+
     s.put('config-deep/config.json', b'[' * (3 * MIB))
     r = s.audit('config-deep', s.path('config-deep'), 0)
     s.check('config-deep', 'deep config.json read without a crash',
