@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem_stream.h"
 #include "pickle_walk.h"
 
 /* Lengths no real input reaches: refused without reading on. */
@@ -951,28 +952,11 @@ int pkw_walk_stream(pkw_result *out, const pkw_reader *rd,
 	return w.stopped;
 }
 
-struct mem_reader {
-	const uint8_t *d;
-	size_t len;
-};
-
-static int64_t mem_read(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	struct mem_reader *m = ctx;
-
-	if (off >= m->len)
-		return 0;
-	if (len > m->len - off)
-		len = (size_t)(m->len - off);
-	memcpy(buf, m->d + off, len);
-	return (int64_t)len;
-}
-
 int pkw_walk(pkw_result *out, const uint8_t *data, size_t len,
              const pkw_limits *lim, const pkw_callbacks *cb)
 {
-	struct mem_reader m = { data, len };
-	pkw_reader rd = { mem_read, &m, len };
+	struct pdg_mem_stream m = { data, len };
+	pkw_reader rd = { pdg_mem_stream_read, &m, len };
 
 	/* An empty buffer is an empty stream: size 0 would mean unknown. */
 	if (len == 0)

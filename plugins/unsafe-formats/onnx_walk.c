@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem_stream.h"
 #include "onnx_walk.h"
 
 #define ONX_WINDOW 4096
@@ -483,28 +484,11 @@ int onx_walk(onx_result *out, const onx_reader *rd, const onx_limits *lim,
 	return rc;
 }
 
-struct mem_src {
-	const uint8_t *d;
-	size_t len;
-};
-
-static int64_t mem_read(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	struct mem_src *m = ctx;
-
-	if (off >= m->len)
-		return 0;
-	if (len > m->len - off)
-		len = (size_t)(m->len - off);
-	memcpy(buf, m->d + off, len);
-	return (int64_t)len;
-}
-
 int onx_walk_buffer(onx_result *out, const uint8_t *data, size_t len,
                     const onx_limits *lim, const onx_callbacks *cb)
 {
-	struct mem_src m = { data, len };
-	onx_reader rd = { mem_read, &m, len };
+	struct pdg_mem_stream m = { data, len };
+	onx_reader rd = { pdg_mem_stream_read, &m, len };
 
 	return onx_walk(out, &rd, lim, cb);
 }

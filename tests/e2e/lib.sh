@@ -2,3 +2,9 @@
 # Each script keeps `fails` and ends by failing when it is not zero.
 ok() { printf 'ok - %s\n' "$1"; }
 bad() { printf 'FAIL - %s\n' "$1"; fails=$((fails + 1)); }
+# show_findings REPORT: one line per finding, for a failed check's log.
+show_findings() {
+	python3 -c "import json,sys; [print('  |', f['rule'], \
+f.get('subject'), f['evidence'].get('byte_offset'), f['message']) for f \
+in json.load(open(sys.argv[1]))['findings']]" "$1" || true
+}

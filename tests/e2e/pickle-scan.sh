@@ -106,9 +106,7 @@ sys.exit(0 if ($3) else 1)" "$tmp/$1.json" "$off" "$call" \
 		ok "$1: $2"
 	else
 		bad "$1: $2: $3"; sed 's/^/  | /' "$tmp/check.err"
-		python3 -c "import json,sys; [print('  |', f['rule'], \
-f.get('subject'), f['evidence'].get('byte_offset'), f['message']) for f \
-in json.load(open(sys.argv[1]))['findings']]" "$tmp/$1.json" || true
+		show_findings "$tmp/$1.json"
 	fi
 }
 dangerous="R('pickle.dangerous-import')"

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pdg_source_cb cb = { on_artifact, on_problem, NULL };
 	pdg_walk w;
 	struct pdg_artifact a;
-	struct mem_src m = { data, size };
+	struct pdg_mem_stream m = { data, size };
 
 	memset(&w, 0, sizeof(w));
 	w.limits = &lim;

@@ -133,22 +133,6 @@ static const pdg_host_api fz_api = {
 	.limit = fz_limit,
 };
 
-/* The host API without limit(): the plugin's defaults are in force. */
-static const pdg_host_api fz_api_v1 = {
-	.abi_version = PDG_PLUGIN_ABI_VERSION,
-	.struct_size = offsetof(pdg_host_api, limit),
-	.artifact_path = fz_path,
-	.artifact_kind = fz_kind,
-	.artifact_size = fz_size,
-	.artifact_flags = fz_flags,
-	.artifact_commit = fz_commit,
-	.artifact_component = fz_component,
-	.artifact_head = fz_head,
-	.artifact_read_at = fz_read_at,
-	.emit = fz_emit,
-	.last_error = fz_last_error,
-	.log = fz_log,
-};
 
 /* Scan data as an artifact of `kind` named `path`; `sequential` makes it
  * read like an archive member; `tight` selects the small limits. */
@@ -160,11 +144,19 @@ static void fuzz_plugin_run(pdg_artifact_kind kind, const char *path,
 	 * base) there, and the state lives as long as an audit does. */
 	static void *states[2];
 	static int ready[2];
+	/* Without tight limits, a host that predates limit(): the plugin's
+	 * defaults are in force. */
+	static pdg_host_api v1;
 	const pdg_plugin *p = pdg_plugin_entry(PDG_PLUGIN_ABI_VERSION);
-	const pdg_host_api *api = tight ? &fz_api : &fz_api_v1;
+	const pdg_host_api *api = tight ? &fz_api : &v1;
 	struct pdg_artifact a;
-	struct mem_src m = { data, size };
+	struct pdg_mem_stream m = { data, size };
 
+	if (!v1.struct_size) {
+		v1 = fz_api;
+		v1.struct_size = offsetof(pdg_host_api, limit);
+		v1.limit = NULL;
+	}
 	tight = !!tight;
 	if (!ready[tight]) {
 		if (p->init(api, &states[tight]) != 0)
