@@ -32,7 +32,10 @@ static void usage(FILE *f)
 "      --max-read SIZE     largest prefix of a file held in memory\n"
 "                          (default 16M)\n"
 "      --max-expand SIZE   bytes decompressed per input (default 8G)\n"
+"      --max-expand-ratio N  bytes decompressed per byte of input, once\n"
+"                          64M were decompressed (default 250)\n"
 "      --max-archive-depth N  archives nested in archives (default 8)\n"
+"      --max-dir-depth N   directory nesting (default 256)\n"
 "      --max-files N       files per input (default 10000000)\n"
 "      --limit NAME=VALUE  change a detector's limit (repeatable); NAME as\n"
 "                          'pedigree plugins --limits' lists it, VALUE a\n"
@@ -59,6 +62,8 @@ enum {
 	OPT_MAX_DEPTH,
 	OPT_MAX_FILES,
 	OPT_LIMIT,
+	OPT_MAX_RATIO,
+	OPT_MAX_DIR_DEPTH,
 };
 
 static const struct option options[] = {
@@ -74,6 +79,8 @@ static const struct option options[] = {
 	{ "max-archive-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "max-expand-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "max-dir-depth", required_argument, NULL, OPT_MAX_DIR_DEPTH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -195,6 +202,16 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 		break;
 	case OPT_MAX_FILES:
 		o->limits.max_files = n;
+		break;
+	case OPT_MAX_RATIO:
+		o->limits.max_expand_ratio = n;
+		break;
+	case OPT_MAX_DIR_DEPTH:
+		/* One open directory and one stack frame per level. */
+		if (n > 4096)
+			return pdg_cli_usage_error("audit", "--max-dir-depth "
+			                           "at most 4096");
+		o->limits.max_dir_depth = (uint32_t)n;
 		break;
 	}
 	return 0;

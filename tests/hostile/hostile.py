@@ -406,26 +406,35 @@ def write_targz_bomb(path, mib):
 
 
 def group_archives(s):
+    # With the default limits a bomb stops at the expansion ratio, soon
+    # after 64 MiB; with the ratio out of the way, at the total.
     write_zip_bomb(s.path('bomb.zip'), 4, 4095)
-    r = s.audit('zip-bomb', s.path('bomb.zip'), 0,
-                ['--max-expand', '1G'])
-    s.check('zip-bomb', '16 GB of zeros stop at max_expand',
+    r = s.audit('zip-bomb', s.path('bomb.zip'), 0)
+    s.check('zip-bomb', '16 GB of zeros stop at max_expand_ratio',
+            has(r, 'source.expand-ratio', 'warning', msg='limit '
+                'max_expand_ratio 250'), r)
+    r = s.audit('zip-bomb-total', s.path('bomb.zip'), 0,
+                ['--max-expand', '256M', '--max-expand-ratio', '1000000'])
+    s.check('zip-bomb-total', '16 GB of zeros stop at max_expand',
             has(r, 'source.expand-limit', 'warning', msg='limit '
-                'max_expand 1073741824'), r)
+                'max_expand 268435456'), r)
 
     write_targz_bomb(s.path('bomb.tar.gz'), 4096)
-    r = s.audit('targz-bomb', s.path('bomb.tar.gz'), 0,
-                ['--max-expand', '1G'])
-    s.check('targz-bomb', '4 GB tar.gz stops at max_expand',
+    r = s.audit('targz-bomb', s.path('bomb.tar.gz'), 0)
+    s.check('targz-bomb', '4 GB tar.gz stops at max_expand_ratio',
+            has(r, 'source.expand-ratio', 'warning'), r)
+    r = s.audit('targz-bomb-total', s.path('bomb.tar.gz'), 0,
+                ['--max-expand', '256M', '--max-expand-ratio', '1000000'])
+    s.check('targz-bomb-total', '4 GB tar.gz stops at max_expand',
             has(r, 'source.expand-limit', 'warning'), r)
 
     # A bomb nested in an archive: the limit counts every level.
-    write_zip_bomb(s.path('inner.zip'), 1, 2048)
+    write_zip_bomb(s.path('inner.zip'), 1, 1024)
     with open(s.path('inner.zip'), 'rb') as f:
         inner = f.read()
     s.put('nested-bomb.tar', tar_bytes([('a/inner.zip', inner)]))
     r = s.audit('nested-bomb', s.path('nested-bomb.tar'), 0,
-                ['--max-expand', '512M'])
+                ['--max-expand', '256M', '--max-expand-ratio', '1000000'])
     s.check('nested-bomb', 'bomb inside a tar stops at max_expand',
             has(r, 'source.expand-limit', 'warning'), r)
 
@@ -564,7 +573,14 @@ def group_tree(s):
         f.write('# deep\n')
     r = s.audit('deep', d, 0)
     s.check('deep', '300 directories stop at the depth limit',
-            has(r, 'source.depth-limit', 'warning'), r)
+            has(r, 'source.depth-limit', 'warning', msg='deeper than 256'),
+            r)
+    r = s.audit('deep-10', d, 0, ['--max-dir-depth', '10'])
+    s.check('deep-10', '--max-dir-depth 10 stops at 10',
+            has(r, 'source.depth-limit', 'warning', msg='deeper than 10 '),
+            r)
+    s.audit('deep-usage', d, 2, ['--max-dir-depth', '5000'],
+            stderr_has='--max-dir-depth at most 4096')
 
     d = s.mkdir('many')
     for i in range(100):

@@ -54,10 +54,12 @@ typedef struct pdg_limits {
 	uint32_t max_archive_depth; /**< nesting of archives in archives */
 	uint32_t max_dir_depth;     /**< directory nesting */
 	uint64_t max_files;         /**< artifacts per source */
+	uint64_t max_expand_ratio;  /**< bytes decompressed per byte read,
+	                                 once 64 MiB were decompressed */
 } pdg_limits;
 
 #define PDG_LIMITS_DEFAULT \
-	{ 16u << 20, 8ull << 30, 8, 256, 10000000 }
+	{ 16u << 20, 8ull << 30, 8, 256, 10000000, 250 }
 
 /** One finding, read-only to callers. */
 typedef struct pdg_finding {
