@@ -617,7 +617,16 @@ def group_text(s):
     s.put('yaml-deep/README.md', '---\nx: ' + '[' * 100000 + '\n---\n')
     r = s.audit('yaml-deep', s.path('yaml-deep'), 0)
     s.check('yaml-deep', 'deep YAML nesting refused',
-            has(r, 'card.front-matter-invalid'), r)
+            has(r, 'card.front-matter-invalid', msg='nested too deeply'), r)
+    s.put('yaml-3/README.md', '---\nlicense: mit\nx: [[[1]]]\n---\n')
+    r = s.audit('yaml-3-default', s.path('yaml-3'), 0)
+    s.check('yaml-3-default', '3 levels are fine by default',
+            r is not None and not findings(r, 'card.front-matter-invalid'),
+            r)
+    r = s.audit('yaml-3', s.path('yaml-3'), 0,
+                ['--limit', 'model-card.max-depth=2'])
+    s.check('yaml-3', '--limit model-card.max-depth=2 refuses 3 levels',
+            has(r, 'card.front-matter-invalid', msg='nested too deeply'), r)
 
     # One JSON line of 256 MiB, then a normal record.
     p = s.mkdir('longline')
