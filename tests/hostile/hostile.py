@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """hostile.py GROUP - pedigree against inputs built to hurt it.
 
-Groups (one meson test each): weights, pickle, archives, tree, text.
+Groups (one meson test each): weights, pickle, formats, archives, tree,
+text.
 Every case asserts the exit status, the finding or message that names the
 problem, a finish within 20 s and a peak RSS under 512 MB, and that the
 JSON report stays valid (hostile_lib.Suite.audit).
@@ -653,7 +654,79 @@ def group_text(s):
             r is not None and not findings(r, 'core.plugin-failed'), r)
 
 
+# --- formats: ONNX and Keras --------------------------------------------
+
+def pb_varint(n):
+    out = b''
+    while True:
+        b, n = n & 0x7f, n >> 7
+        out += bytes([b | 0x80]) if n else bytes([b])
+        if not n:
+            return out
+
+
+def pb(num, payload):
+    payload = payload.encode() if isinstance(payload, str) else payload
+    return pb_varint(num << 3 | 2) + pb_varint(len(payload)) + payload
+
+
+def onnx_tensor(name, location):
+    return (pb(8, name) + pb(13, pb(1, 'location') + pb(2, location)) +
+            pb_varint(14 << 3) + b'\x01')
+
+
+def group_formats(s):
+    # 2 GiB of raw_data (a sparse file) before a tensor whose data is
+    # /etc/passwd: the walker skips the bytes by length.
+    big = 2 << 30
+    t1 = pb_varint(8 << 3 | 2) + b'\x01w' + pb_varint(9 << 3 | 2) + \
+        pb_varint(big)
+    t2 = pb(5, onnx_tensor('up', '/etc/passwd'))
+    graph_len = len(pb_varint(5 << 3 | 2)) + len(pb_varint(len(t1) + big))\
+        + len(t1) + big + len(t2)
+    head = (pb_varint(1 << 3) + b'\x08' + pb_varint(7 << 3 | 2) +
+            pb_varint(graph_len) + pb_varint(5 << 3 | 2) +
+            pb_varint(len(t1) + big) + t1)
+    p = s.put('onnx-big/model.onnx', head)
+    with open(p, 'r+b') as f:
+        f.truncate(len(head) + big)
+        f.seek(0, 2)
+        f.write(t2)
+    r = s.audit('onnx-big', s.path('onnx-big'), 1, rss_limit_kb=64 * 1024)
+    s.check('onnx-big', 'escape found after 2 GiB of raw_data',
+            has(r, 'onnx.external-data-escape', 'error'), r)
+
+    # 20000 graphs nested in attributes: the depth limit, not the stack.
+    g = pb(5, onnx_tensor('bottom', '../../x'))
+    for _ in range(20000):
+        g = pb(1, pb(5, pb(6, g)))
+    s.put('onnx-deep/model.onnx', pb(7, g))
+    r = s.audit('onnx-deep', s.path('onnx-deep'), 0)
+    s.check('onnx-deep', '20000 nested graphs stop at the depth limit',
+            has(r, 'onnx.partial', 'warning', msg='deeper than the limit'),
+            r)
+
+    # A 1 GiB .h5 (sparse) whose model_config sits at 2 MiB: found; one
+    # at 512 MiB is past unsafe-formats.h5-scan.
+    cfg = json.dumps({'class_name': 'Sequential', 'config': {'layers': [
+        {'class_name': 'Lambda', 'config': {'name': 'evil'}}]}}).encode()
+    for case, at in (('h5-near', 2 << 20), ('h5-far', 512 << 20)):
+        p = s.put(case + '/model.h5', b'\x89HDF\r\n\x1a\n')
+        with open(p, 'r+b') as f:
+            f.seek(at)
+            f.write(b'model_config' + cfg)
+            f.truncate(1 << 30)
+    r = s.audit('h5-near', s.path('h5-near'), 1, rss_limit_kb=64 * 1024)
+    s.check('h5-near', 'Lambda at 2 MiB of a 1 GiB file',
+            has(r, 'keras.lambda-layer', 'error'), r)
+    r = s.audit('h5-far', s.path('h5-far'), 0, rss_limit_kb=64 * 1024)
+    s.check('h5-far', 'past the scan limit: partial, bounded',
+            has(r, 'keras.partial') and
+            not findings(r, 'keras.lambda-layer'), r)
+
+
 GROUPS = {
+    'formats': group_formats,
     'weights': group_weights,
     'pickle': group_pickle,
     'archives': group_archives,
