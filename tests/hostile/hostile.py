@@ -283,7 +283,7 @@ def group_pickle(s):
     usize = len(head) + big + len(tail)
     s.put('bigpkl/pytorch_model.bin', zip_one('archive/data.pkl', comp,
                                               crc, usize))
-    r = s.audit('bigpkl', s.path('bigpkl'), 1, rss_limit_kb=96 * 1024)
+    r = s.audit('bigpkl', s.path('bigpkl'), 1, growth_kb=32 * 1024)
     s.check('bigpkl', 'os.system before 300 MiB of bytes, and called',
             has(r, 'pickle.dangerous-import', 'error',
                 msg='calls it (REDUCE at byte %d)' % (len(head) + big
@@ -296,7 +296,7 @@ def group_pickle(s):
         f.truncate(11 + (3 << 29))
         f.seek(0, 2)
         f.write(b'\x8c\x02os\x8c\x06system\x93)R.')
-    r = s.audit('padded', s.path('padded'), 0)
+    r = s.audit('padded', s.path('padded'), 0, growth_kb=32 * 1024)
     s.check('padded', '1.5 GiB pickle: partial at max-bytes',
             has(r, 'pickle.partial', 'warning', msg='pickle-scan.max-bytes'),
             r)
@@ -410,7 +410,7 @@ def group_archives(s):
     # With the default limits a bomb stops at the expansion ratio, soon
     # after 64 MiB; with the ratio out of the way, at the total.
     write_zip_bomb(s.path('bomb.zip'), 4, 4095)
-    r = s.audit('zip-bomb', s.path('bomb.zip'), 0)
+    r = s.audit('zip-bomb', s.path('bomb.zip'), 0, growth_kb=32 * 1024)
     s.check('zip-bomb', '16 GB of zeros stop at max_expand_ratio',
             has(r, 'source.expand-ratio', 'warning', msg='limit '
                 'max_expand_ratio 250'), r)
@@ -637,7 +637,7 @@ def group_text(s):
         for _ in range(256):
             f.write(chunk)
         f.write(b'"}\n{"text": "hello", "model": "gpt-4"}\n')
-    r = s.audit('longline', p, 0)
+    r = s.audit('longline', p, 0, growth_kb=96 * 1024)
     s.check('longline', '256 MiB line: line-too-long finding',
             has(r, 'dataset.line-too-long', 'warning'), r)
 
@@ -692,7 +692,7 @@ def group_formats(s):
         f.truncate(len(head) + big)
         f.seek(0, 2)
         f.write(t2)
-    r = s.audit('onnx-big', s.path('onnx-big'), 1, rss_limit_kb=64 * 1024)
+    r = s.audit('onnx-big', s.path('onnx-big'), 1, growth_kb=32 * 1024)
     s.check('onnx-big', 'escape found after 2 GiB of raw_data',
             has(r, 'onnx.external-data-escape', 'error'), r)
 
@@ -716,10 +716,10 @@ def group_formats(s):
             f.seek(at)
             f.write(b'model_config' + cfg)
             f.truncate(1 << 30)
-    r = s.audit('h5-near', s.path('h5-near'), 1, rss_limit_kb=64 * 1024)
+    r = s.audit('h5-near', s.path('h5-near'), 1, growth_kb=32 * 1024)
     s.check('h5-near', 'Lambda at 2 MiB of a 1 GiB file',
             has(r, 'keras.lambda-layer', 'error'), r)
-    r = s.audit('h5-far', s.path('h5-far'), 0, rss_limit_kb=64 * 1024)
+    r = s.audit('h5-far', s.path('h5-far'), 0, growth_kb=32 * 1024)
     s.check('h5-far', 'past the scan limit: partial, bounded',
             has(r, 'keras.partial') and
             not findings(r, 'keras.lambda-layer'), r)
