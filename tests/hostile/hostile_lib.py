@@ -103,12 +103,14 @@ class Suite:
             self._baseline = self._run('.baseline', [d], ())[2]
         return self._baseline
 
-    def _run(self, case, paths, args, fmt='json'):
+    def _run(self, case, paths, args, fmt='json', argv=None):
         out = self.path(case + '.report')
         rss_file = self.path(case + '.rss')
+        if argv is None:
+            argv = ['audit', '--format', fmt, '-o', out] + list(args) + \
+                list(paths)
         cmd = [TIME, '-f', '%M', '-o', rss_file, 'timeout', '-s', 'KILL',
-               str(TIME_LIMIT_S), PEDIGREE, 'audit', '--format', fmt,
-               '-o', out] + list(args) + list(paths)
+               str(TIME_LIMIT_S), PEDIGREE] + argv
         # Under AddressSanitizer, freed memory waits in a 256 MB
         # quarantine that counts in the RSS: keep it small, so the limit
         # measures pedigree, not the sanitizer.  (No effect otherwise.)
@@ -127,6 +129,22 @@ class Suite:
         except (OSError, ValueError, IndexError):
             rss = -1
         return p, wall, rss, out
+
+    def cli(self, case, argv, want_rc, stderr_has):
+        """Another command (identify, scan-data) under the same guards:
+        exit status, message, 20 s, 512 MB."""
+        p, wall, rss, _ = self._run(case, (), (), argv=argv)
+        err = p.stderr.decode('utf-8', 'replace')
+        if p.returncode in (124, 137) or wall >= TIME_LIMIT_S:
+            self.bad('%s: hang guard: did not finish within %d s'
+                     % (case, TIME_LIMIT_S), err)
+            return
+        self.check(case, 'exit %d (want %d)' % (p.returncode, want_rc),
+                   p.returncode == want_rc)
+        self.check(case, 'peak RSS %d KiB' % rss, 0 <= rss < RSS_LIMIT_KB)
+        self.check(case, 'stderr names the problem', stderr_has in err)
+        if stderr_has not in err:
+            print('  | ' + err[:400])
 
     def audit(self, case, paths, want_rc, args=(), stderr_has=None,
               fmt='json', growth_kb=None):
