@@ -16,10 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
+#include <xxhash.h>
 
 #include <pedigree/plugin.h>
 
@@ -82,6 +85,12 @@ struct ps_scan {
 	const char *member;  /* zip member being walked, or NULL */
 	struct ps_import *imp;
 	size_t nimp;
+	/* Distinct imports by name: a pickle may repeat a GLOBAL millions
+	 * of times, so the lookup is a hash, seeded where the input cannot
+	 * see it. */
+	uint32_t *slots;     /* index + 1 into imp, 0 empty; power of two */
+	size_t slot_cap;
+	uint64_t seed;
 	size_t counts[3];
 	size_t calls;        /* imports some opcode calls */
 	int dropped;         /* imports past max-imports were not kept */
@@ -108,19 +117,24 @@ static void emit_at(struct ps_scan *s, pdg_finding_desc *d,
 	free(path);
 }
 
-/* Printable copy of untrusted bytes for messages and subjects. */
-static char *printable(const char *p, size_t n)
+/* Printable copy of untrusted bytes for messages and subjects, at most
+ * 200 of them (then "..."); returns the length written. */
+#define PS_NAME_PART 200
+
+static size_t printable(char *dst, const char *p, size_t n)
 {
-	size_t keep = n > 200 ? 200 : n;
-	char *s = pdg_xmalloc(keep + 4);
+	size_t keep = n > PS_NAME_PART ? PS_NAME_PART : n;
 
 	for (size_t i = 0; i < keep; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		s[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+		dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
 	}
-	memcpy(s + keep, n > keep ? "..." : "", n > keep ? 4 : 1);
-	return s;
+	if (n > keep) {
+		memcpy(dst + keep, "...", 3);
+		keep += 3;
+	}
+	return keep;
 }
 
 static char *import_message(const struct ps_import *e)
@@ -175,49 +189,83 @@ static void report_import(struct ps_scan *s, const struct ps_import *e)
 	free(props);
 }
 
+/* The slot of `full` in s->slots: where it is, or the empty one where it
+ * would go. */
+static uint32_t *import_slot(struct ps_scan *s, const char *full, size_t n)
+{
+	size_t mask = s->slot_cap - 1;
+	size_t h = (size_t)XXH3_64bits_withSeed(full, n, s->seed) & mask;
+
+	while (s->slots[h] && strcmp(s->imp[s->slots[h] - 1].full, full))
+		h = (h + 1) & mask;
+	return &s->slots[h];
+}
+
+static void import_grow(struct ps_scan *s)
+{
+	uint32_t *old = s->slots;
+	size_t old_cap = s->slot_cap;
+
+	s->slot_cap = old_cap ? old_cap * 2 : 64;
+	s->slots = pdg_xcalloc(s->slot_cap, sizeof(*s->slots));
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i]) {
+			const char *f = s->imp[old[i] - 1].full;
+
+			*import_slot(s, f, strlen(f)) = old[i];
+		}
+	free(old);
+}
+
 static int on_import(void *ctx, const pkw_import *imp, uint32_t *tag)
 {
 	struct ps_scan *s = ctx;
-	char *mod, *name, *full;
+	char full[2 * (PS_NAME_PART + 3) + 2];
 	struct ps_import *e;
+	uint32_t *slot;
 	pkw_class cls;
+	size_t n;
 
 	if (imp->how == PKW_COMPUTED) {
-		full = pdg_xstrdup("<computed>");
-		cls = PKW_DANGEROUS;
+		n = (size_t)snprintf(full, sizeof(full), "<computed>");
 	} else {
-		mod = printable(imp->module, imp->module_len);
-		name = printable(imp->name, imp->name_len);
-		full = pdg_xasprintf("%s.%s", mod, name);
-		free(mod);
-		free(name);
-		cls = imp->how == PKW_EXTENSION ? PKW_UNKNOWN :
-		      pkw_classify(imp->module, imp->module_len, imp->name,
-		                   imp->name_len);
+		n = printable(full, imp->module, imp->module_len);
+		full[n++] = '.';
+		n += printable(full + n, imp->name, imp->name_len);
+		full[n] = '\0';
 	}
-	/* Each distinct global is kept once, at its first use. */
-	for (size_t i = 0; i < s->nimp; i++)
-		if (!strcmp(s->imp[i].full, full)) {
-			*tag = (uint32_t)i + 1;
-			free(full);
-			return 0;
-		}
-	if (s->nimp >= s->lim[PS_LIM_IMPORTS]) {
-		s->dropped = 1;
-		free(full);
+	/* Each distinct global is kept, and classified, once: at its first
+	 * use. */
+	if ((s->nimp + 1) * 2 > s->slot_cap)
+		import_grow(s);
+	slot = import_slot(s, full, n);
+	if (*slot) {
+		*tag = *slot;
 		return 0;
 	}
+	if (s->nimp >= s->lim[PS_LIM_IMPORTS]) {
+		s->dropped = 1;
+		return 0;
+	}
+	if (imp->how == PKW_COMPUTED)
+		cls = PKW_DANGEROUS;
+	else if (imp->how == PKW_EXTENSION)
+		cls = PKW_UNKNOWN;
+	else
+		cls = pkw_classify(imp->module, imp->module_len, imp->name,
+		                   imp->name_len);
 	s->imp = pdg_xrealloc(s->imp, (s->nimp + 1) * sizeof(*s->imp));
 	e = &s->imp[s->nimp++];
 	memset(e, 0, sizeof(*e));
-	e->full = full;
+	e->full = pdg_xstrdup(full);
+	*slot = (uint32_t)s->nimp;
 	e->member = s->member ? pdg_xstrdup(s->member) : NULL;
 	e->cls = cls;
 	e->how = imp->how;
 	e->ext_code = imp->ext_code;
 	e->offset = imp->offset;
 	s->counts[cls]++;
-	*tag = (uint32_t)s->nimp;
+	*tag = *slot;
 	return 0;
 }
 
@@ -570,6 +618,9 @@ static int ps_scan(void *state, const pdg_artifact *a, pdg_emitter *out)
 	if (s.api->artifact_flags(a) & PDG_ARTIFACT_LFS_POINTER)
 		return 0;
 	load_limits(&s);
+	if (getrandom(&s.seed, sizeof(s.seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(s.seed))
+		s.seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&s;
 	zip = s.api->artifact_kind(a) == PDG_KIND_PYTORCH_ZIP;
 	pickles = zip ? scan_zip(&s) : scan_raw(&s);
 	for (size_t i = 0; i < s.nimp; i++)
@@ -582,6 +633,7 @@ static int ps_scan(void *state, const pdg_artifact *a, pdg_emitter *out)
 		free(s.imp[i].member);
 	}
 	free(s.imp);
+	free(s.slots);
 	if (pickles < 0)
 		return -1;
 	return s.rc;

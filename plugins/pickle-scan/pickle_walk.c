@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <xxhash.h>
 
 #include "mem_stream.h"
 #include "pickle_walk.h"
@@ -80,6 +84,8 @@ struct walk {
 	struct memo_slot *memo;
 	size_t memo_cap;     /* power of two, or 0 */
 	size_t memo_n;       /* distinct keys, as len(memo) in Python */
+	uint64_t memo_seed;  /* memo keys come from the input: a seed it
+	                        cannot know keeps them from colliding */
 
 	struct arena_block *arena;
 	size_t kept;         /* bytes kept in the arena */
@@ -388,7 +394,8 @@ static struct memo_slot *memo_find(struct walk *w, uint64_t idx)
 
 	if (!w->memo_cap)
 		return NULL;
-	h = (size_t)((idx * 0x9e3779b97f4a7c15ull) >> 20) & mask;
+	h = (size_t)XXH3_64bits_withSeed(&idx, sizeof(idx), w->memo_seed) &
+	    mask;
 	while (w->memo[h].key && w->memo[h].key != idx + 1)
 		h = (h + 1) & mask;
 	return &w->memo[h];
@@ -924,6 +931,9 @@ int pkw_walk_stream(pkw_result *out, const pkw_reader *rd,
 	sanitize(&w.lim);
 	w.res = out;
 	w.cb = cb;
+	if (getrandom(&w.memo_seed, sizeof(w.memo_seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(w.memo_seed))
+		w.memo_seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&w;
 	w.buf = malloc(w.lim.window);
 	w.scratch = malloc(w.lim.window);
 	if (!w.buf || !w.scratch) {

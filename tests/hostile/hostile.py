@@ -259,6 +259,26 @@ def group_pickle(s):
     s.check('memo', '4M memo entries bounded',
             has(r, 'pickle.malformed', msg='memo'), r)
 
+    # 5000 distinct globals, then 2M more uses of one of them: every
+    # import is looked up, so the lookup must not be linear.
+    flood = b''.join(b'cm%d\nn\n0' % i for i in range(5000))
+    flood += b'cm1\nn\n0' * (2 << 20)
+    s.put('globals/x.pkl', b'\x80\x02' + flood + b'N.')
+    r = s.audit('globals', s.path('globals'), 0)
+    imp = findings(r, 'pickle.imports')
+    s.check('globals', '2M imports of 5000 globals: bounded report',
+            len(imp) == 1 and imp[0]['properties'].get('imports_truncated')
+            and len(imp[0]['properties']['imports']) == 4096, r)
+
+    # Memo keys spread over the 32-bit range (LONG_BINPUT), 1M of them.
+    keys = b''.join(b'r' + struct.pack('<I', (i * 2654435761) & 0xffffffff)
+                    for i in range(1 << 20))
+    s.put('memo-keys/x.pkl', b'\x80\x02N' + keys + b'.')
+    r = s.audit('memo-keys', s.path('memo-keys'), 0)
+    s.check('memo-keys', '1M scattered memo keys walked',
+            findings(r, 'pickle.imports') and
+            not findings(r, 'pickle.malformed'), r)
+
     s.put('huge-len/x.pkl', b'\x80\x05\x8e' + struct.pack('<Q', 1 << 63) +
           b'x' * 64)
     r = s.audit('huge-len', s.path('huge-len'), 0)
