@@ -37,6 +37,9 @@ static void usage(FILE *f)
 "      --max-archive-depth N  archives nested in archives (default 8)\n"
 "      --max-dir-depth N   directory nesting (default 256)\n"
 "      --max-files N       files per input (default 10000000)\n"
+"      --max-findings N    findings of one rule per input listed; the\n"
+"                          rest are counted in one finding (default 1000)\n"
+"      --max-artifacts N   artifacts listed in the report (default 100000)\n"
 "      --limit NAME=VALUE  change a detector's limit (repeatable); NAME as\n"
 "                          'pedigree plugins --limits' lists it, VALUE a\n"
 "                          SIZE or count\n"
@@ -64,6 +67,8 @@ enum {
 	OPT_LIMIT,
 	OPT_MAX_RATIO,
 	OPT_MAX_DIR_DEPTH,
+	OPT_MAX_FINDINGS,
+	OPT_MAX_ARTIFACTS,
 };
 
 static const struct option options[] = {
@@ -81,6 +86,8 @@ static const struct option options[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "max-expand-ratio", required_argument, NULL, OPT_MAX_RATIO },
 	{ "max-dir-depth", required_argument, NULL, OPT_MAX_DIR_DEPTH },
+	{ "max-findings", required_argument, NULL, OPT_MAX_FINDINGS },
+	{ "max-artifacts", required_argument, NULL, OPT_MAX_ARTIFACTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -212,6 +219,12 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 			return pdg_cli_usage_error("audit", "--max-dir-depth "
 			                           "at most 4096");
 		o->limits.max_dir_depth = (uint32_t)n;
+		break;
+	case OPT_MAX_FINDINGS:
+		o->limits.max_findings = n;
+		break;
+	case OPT_MAX_ARTIFACTS:
+		o->limits.max_artifacts = n;
 		break;
 	}
 	return 0;

@@ -215,6 +215,7 @@ int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o)
 		                     "not supported", o->version);
 	a = pdg_xcalloc(1, sizeof(*a));
 	a->opts = o ? *o : defaults;
+	a->findings.max_per_rule = (size_t)a->opts.limits.max_findings;
 	rc = pdg_plugin_set_load(&a->plugins, a->opts.plugin_path);
 	if (rc == 0)
 		rc = check_limit_settings(a);
@@ -313,6 +314,12 @@ struct walk_ctx {
 
 static void keep_artifact(pdg_audit *a, struct pdg_artifact *art)
 {
+	/* The report lists at most max_artifacts; the counts per kind stay
+	 * exact. */
+	if (a->nartifacts >= a->opts.limits.max_artifacts) {
+		a->artifacts_dropped++;
+		return;
+	}
 	if (a->nartifacts == a->cap_artifacts) {
 		a->cap_artifacts = a->cap_artifacts ? a->cap_artifacts * 2
 		                                    : 64;
@@ -497,6 +504,14 @@ int pdg_audit_finish(pdg_audit *a)
 			            "plugin %s did not start: %s",
 			            ap->plugin->name, ap->init_error);
 	}
+	if (a->artifacts_dropped && a->nsources)
+		add_finding(a, &a->sources[0], PDG_FINDING_INPUT,
+		            PDG_SEVERITY_INFO, "core.artifacts-truncated", NULL,
+		            NULL, -1, NULL, "%llu more artifacts were not listed "
+		            "in the report (limit max_artifacts %llu); the counts "
+		            "per kind include them",
+		            (unsigned long long)a->artifacts_dropped,
+		            (unsigned long long)a->opts.limits.max_artifacts);
 	for (size_t i = 0; i < a->nsources; i++) {
 		int dup = 0;
 		for (size_t j = 0; j < i; j++)

@@ -55,6 +55,7 @@ struct pdg_audit {
 
 	pdg_audit_artifact *artifacts;
 	size_t nartifacts, cap_artifacts;
+	uint64_t artifacts_dropped; /* past limits.max_artifacts */
 
 	pdg_findings findings;
 	int finished;

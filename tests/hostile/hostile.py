@@ -519,15 +519,52 @@ def group_archives(s):
     s.check('many-members', '30k members read',
             r is not None and r['sources'][0]['artifacts'] == 30000, r)
 
+    # Findings and listed artifacts are capped: 300k symlinks and 30k
+    # lying GGUF headers make a bounded report, with the same verdict.
+    s.put('links.tar.gz', link_tar(300000))
+    r = s.audit('links', s.path('links.tar.gz'), 0, growth_kb=64 * 1024)
+    t = findings(r, 'core.findings-truncated')
+    s.check('links', '300k link findings: 1000 listed, the rest counted',
+            len(findings(r, 'source.archive-link')) == 1000 and len(t) == 1
+            and t[0]['properties'] == {'rule': 'source.archive-link',
+                                       'not_listed': 299000,
+                                       'limit': 1000} and
+            t[0]['severity'] == 'warning', r)
+    s.put('ggufs.tar.gz', many_member_tar(30000, 'd%d/m%d.gguf', gguf(
+        [], kv_count=1 << 63)))
+    r = s.audit('ggufs', s.path('ggufs.tar.gz'), 1,
+                ['--max-artifacts', '5000', '--max-findings', '10'])
+    s.check('ggufs', '30k lying GGUF: 5000 listed, errors still fail',
+            len(r['artifacts']) == 5000 and
+            r['sources'][0]['kinds'] == {'gguf': 30000} and
+            has(r, 'core.artifacts-truncated', 'info') and
+            len(findings(r, 'weights.header-invalid')) == 10 and
+            findings(r, 'core.findings-truncated')[0]['severity'] ==
+            'error', r)
 
-def many_member_tar(n):
+
+def link_tar(n):
+    """n symlinks to /etc/passwd: each is a finding, if nothing caps
+    them (a 3 MB tar.gz for 300k)."""
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode='w:gz', format=tarfile.GNU_FORMAT,
                       compresslevel=1) as t:
         for i in range(n):
-            ti = tarfile.TarInfo('d%d/f%d.txt' % (i % 100, i))
-            ti.size = 0
+            ti = tarfile.TarInfo('l%d' % i)
+            ti.type = tarfile.SYMTYPE
+            ti.linkname = '/etc/passwd'
             t.addfile(ti)
+    return b.getvalue()
+
+
+def many_member_tar(n, name='d%d/f%d.txt', data=b''):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode='w:gz', format=tarfile.GNU_FORMAT,
+                      compresslevel=1) as t:
+        for i in range(n):
+            ti = tarfile.TarInfo(name % (i % 100, i))
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
     return b.getvalue()
 
 

@@ -56,10 +56,12 @@ typedef struct pdg_limits {
 	uint64_t max_files;         /**< artifacts per source */
 	uint64_t max_expand_ratio;  /**< bytes decompressed per byte read,
 	                                 once 64 MiB were decompressed */
+	uint64_t max_findings;      /**< findings of one rule per input */
+	uint64_t max_artifacts;     /**< artifacts listed in the report */
 } pdg_limits;
 
 #define PDG_LIMITS_DEFAULT \
-	{ 16u << 20, 8ull << 30, 8, 256, 10000000, 250 }
+	{ 16u << 20, 8ull << 30, 8, 256, 10000000, 250, 1000, 100000 }
 
 /** One finding, read-only to callers. */
 typedef struct pdg_finding {
