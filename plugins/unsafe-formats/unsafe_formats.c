@@ -21,6 +21,7 @@
 
 #include <pedigree/plugin.h>
 
+#include "json_bound.h"
 #include "keras_scan.h"
 #include "onnx_walk.h"
 #include "util.h"
@@ -36,7 +37,7 @@
 
 enum {
 	UF_LIM_ONNX_BYTES, UF_LIM_ONNX_FIELDS, UF_LIM_ONNX_DEPTH,
-	UF_LIM_H5_SCAN, UF_LIM_KERAS_CONFIG, UF_LIM_COUNT
+	UF_LIM_H5_SCAN, UF_LIM_KERAS_CONFIG, UF_LIM_KERAS_VALUES, UF_LIM_COUNT
 };
 
 static const pdg_limit_desc uf_limits[] = {
@@ -50,6 +51,8 @@ static const pdg_limit_desc uf_limits[] = {
 		"bytes of an HDF5 file scanned for the Keras model config" },
 	[UF_LIM_KERAS_CONFIG] = { UF_NAME ".keras-config",
 		(uint64_t)16 << 20, "largest Keras config.json parsed" },
+	[UF_LIM_KERAS_VALUES] = { UF_NAME ".keras-values",
+		(uint64_t)2 << 20, "JSON values in one Keras config parsed" },
 	[UF_LIM_COUNT] = { NULL, 0, NULL },
 };
 
@@ -301,6 +304,15 @@ static int scan_config(struct uf_scan *s)
 	                           &data, &len);
 	if (rc < 0)
 		return rc;
+	if (pdg_json_count_values((const char *)data, len) >
+	    s->lim[UF_LIM_KERAS_VALUES]) {
+		emit(s, PDG_FINDING_INPUT, PDG_SEVERITY_WARNING,
+		     "keras.partial", NULL, -1, NULL, "JSON config with more "
+		     "values than the limit " UF_NAME ".keras-values (%llu); "
+		     "not parsed, Lambda layers not looked for",
+		     (unsigned long long)s->lim[UF_LIM_KERAS_VALUES]);
+		return 0;
+	}
 	root = json_loadb((const char *)data, len, 0, &err);
 	if (!krs_is_model_config(root)) {
 		json_decref(root);

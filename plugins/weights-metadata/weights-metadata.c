@@ -18,6 +18,8 @@
 
 #include <pedigree/plugin.h>
 
+#include "json_bound.h"
+
 #define WM_NAME "weights-metadata"
 #define WM_MIB ((uint64_t)1 << 20)
 /* Enough invalid-tensor findings to see the pattern, not one per tensor. */
@@ -33,14 +35,17 @@
  * thousand tensors and a vocabulary of at most a few hundred thousand
  * strings. */
 enum {
-	WM_LIM_ST_HEADER, WM_LIM_ST_TENSORS, WM_LIM_GGUF_KV,
+	WM_LIM_ST_HEADER, WM_LIM_ST_VALUES, WM_LIM_ST_TENSORS, WM_LIM_GGUF_KV,
 	WM_LIM_GGUF_TENSORS, WM_LIM_GGUF_KEY, WM_LIM_GGUF_READ,
 	WM_LIM_GGUF_DEPTH, WM_LIM_CONFIG, WM_LIM_COUNT
 };
 
 static const pdg_limit_desc wm_limits[] = {
-	[WM_LIM_ST_HEADER] = { WM_NAME ".safetensors-header", 100 * WM_MIB,
+	[WM_LIM_ST_HEADER] = { WM_NAME ".safetensors-header", 32 * WM_MIB,
 		"largest safetensors JSON header read" },
+	[WM_LIM_ST_VALUES] = { WM_NAME ".safetensors-values", 2 * WM_MIB,
+		"JSON values in one safetensors header (each costs the "
+		"parser some 50 bytes)" },
 	[WM_LIM_ST_TENSORS] = { WM_NAME ".safetensors-tensors", 1000000,
 		"tensors in one safetensors header" },
 	[WM_LIM_GGUF_KV] = { WM_NAME ".gguf-kv", 65536,
@@ -402,9 +407,17 @@ static int wm_st_parse(struct wm_ctx *c, const char *text, size_t n,
 {
 	json_error_t err;
 	json_t *root, *meta;
-	uint64_t count, params;
+	uint64_t count, params, values;
 	int rc;
 
+	values = pdg_json_count_values(text, n);
+	if (values > c->lim[WM_LIM_ST_VALUES])
+		return wm_invalid(c, PDG_FINDING_SECURITY, PDG_SEVERITY_ERROR,
+		                  8, "header holds about %llu JSON values, more "
+		                  "than the limit of %llu (%s)",
+		                  (unsigned long long)values,
+		                  (unsigned long long)c->lim[WM_LIM_ST_VALUES],
+		                  wm_limits[WM_LIM_ST_VALUES].name);
 	root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &err);
 	if (!root)
 		return wm_invalid(c, PDG_FINDING_SECURITY, PDG_SEVERITY_ERROR,
@@ -425,6 +438,26 @@ static int wm_st_parse(struct wm_ctx *c, const char *text, size_t n,
 		rc = wm_st_lineage(c, meta);
 	json_decref(root);
 	return rc;
+}
+
+/* read_at may return less than asked (the end of the cached head, a
+ * stream's block): read until n bytes, the end, or an error. */
+static int64_t wm_read_full(struct wm_ctx *c, void *buf, size_t n,
+                            uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		int64_t r = c->api->artifact_read_at(c->a, (char *)buf + got,
+		                                     n - got, off + got);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (int64_t)got;
 }
 
 static int wm_scan_safetensors(struct wm_ctx *c)
@@ -468,7 +501,7 @@ static int wm_scan_safetensors(struct wm_ctx *c)
 	buf = malloc((size_t)n);
 	if (!buf)
 		return -1;
-	if (api->artifact_read_at(c->a, buf, (size_t)n, 8) != (int64_t)n)
+	if (wm_read_full(c, buf, (size_t)n, 8) != (int64_t)n)
 		rc = wm_invalid(c, PDG_FINDING_INPUT, PDG_SEVERITY_WARNING, 8,
 		                "could not read the %llu-byte header",
 		                (unsigned long long)n);

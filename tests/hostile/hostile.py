@@ -80,12 +80,29 @@ def group_weights(s):
             has(r, invalid, 'error', msg='header length 9223372036854775808'
                 ' beyond the file'), r)
 
-    # 4 MiB of '[': jansson's depth limit stops it, not the stack.
-    deep = b'{"a":' + b'[' * (4 * MIB) + b'}'
+    # 1 MiB of '[': jansson's depth limit stops it, not the stack.
+    deep = b'{"a":' + b'[' * MIB + b'}'
     s.put('st-nesting/model.safetensors', st_file(deep, 0))
     r = s.audit('st-nesting', s.path('st-nesting'), 1)
     s.check('st-nesting', 'pathological nesting: not valid JSON',
             has(r, invalid, 'error', msg='not valid JSON'), r)
+
+    # Found by this suite: a header past the 16 MiB head was read short
+    # and reported unreadable; and, read whole, 20 MB of "0," made
+    # jansson build 10M values (860 MB).  Values are counted first.
+    s.put('st-values/model.safetensors', st_file(
+        b'{"__metadata__":{"x":[' + b'0,' * (10 << 20) + b'0]}}', 0))
+    r = s.audit('st-values', s.path('st-values'), 1, growth_kb=64 * 1024)
+    s.check('st-values', '10M JSON values refused before parsing',
+            has(r, invalid, 'error', msg='JSON values, more than the limit'),
+            r)
+    meta = {'k%d' % i: 'v' * (1 << 20) for i in range(20)}
+    meta['license'] = 'mit'
+    s.put('st-20m/model.safetensors', st_file({'__metadata__': meta,
+        'w': {'dtype': 'F32', 'shape': [1], 'data_offsets': [0, 4]}}, 4))
+    r = s.audit('st-20m', s.path('st-20m'), 0)
+    s.check('st-20m', 'a 20 MiB header past the head is read whole',
+            has(r, 'weights.license') and not findings(r, invalid), r)
 
     s.put('st-lies/model.safetensors', st_file({
         'x': {'dtype': 'F32', 'shape': [4], 'data_offsets': [0, 16]},
