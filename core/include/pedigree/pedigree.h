@@ -60,8 +60,13 @@ typedef struct pdg_limits {
 	uint64_t max_artifacts;     /**< artifacts listed in the report */
 } pdg_limits;
 
+/* Designated: fields are appended, and a positional list would silently
+ * shift when they are. */
 #define PDG_LIMITS_DEFAULT \
-	{ 16u << 20, 8ull << 30, 8, 256, 10000000, 250, 1000, 100000 }
+	{ .max_read = 16u << 20, .max_expand = 8ull << 30, \
+	  .max_archive_depth = 8, .max_dir_depth = 256, \
+	  .max_files = 10000000, .max_expand_ratio = 250, \
+	  .max_findings = 1000, .max_artifacts = 100000 }
 
 /** One finding, read-only to callers. */
 typedef struct pdg_finding {
