@@ -47,10 +47,19 @@ static void usage(FILE *f)
 "      --max-read SIZE     largest prefix of a file held in memory\n"
 "                          (default 16M)\n"
 "      --max-expand SIZE   bytes decompressed per input (default 8G)\n"
+"      --max-expand-ratio N  bytes decompressed per byte of input, once\n"
+"                          64M were decompressed (default 250)\n"
 "      --max-archive-depth N  archives nested in archives (default 8)\n"
+"      --max-dir-depth N   directory nesting (default 256)\n"
 "      --max-files N       files per input (default 10000000)\n"
 "      --max-history N     commits of a git repository's history searched\n"
 "                          for licence changes (default 1000; 0: none)\n"
+"      --max-findings N    findings of one rule per input listed; the\n"
+"                          rest are counted in one finding (default 1000)\n"
+"      --max-artifacts N   artifacts listed in the report (default 100000)\n"
+"      --limit NAME=VALUE  change a detector's limit (repeatable); NAME as\n"
+"                          'pedigree plugins --limits' lists it, VALUE a\n"
+"                          SIZE or count\n"
 "  -q, --quiet             no progress and no report on stdout (a report\n"
 "                          still goes to --output); errors still shown\n"
 "  -h, --help              show this help\n"
@@ -78,6 +87,11 @@ enum {
 	OPT_COMPONENT,
 	OPT_DATASET,
 	OPT_MAX_HISTORY,
+	OPT_LIMIT,
+	OPT_MAX_RATIO,
+	OPT_MAX_DIR_DEPTH,
+	OPT_MAX_FINDINGS,
+	OPT_MAX_ARTIFACTS,
 };
 
 static const struct option options[] = {
@@ -96,6 +110,11 @@ static const struct option options[] = {
 	{ "max-archive-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 	{ "max-history", required_argument, NULL, OPT_MAX_HISTORY },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "max-expand-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "max-dir-depth", required_argument, NULL, OPT_MAX_DIR_DEPTH },
+	{ "max-findings", required_argument, NULL, OPT_MAX_FINDINGS },
+	{ "max-artifacts", required_argument, NULL, OPT_MAX_ARTIFACTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -127,6 +146,35 @@ int pdg_cli_parse_size(uint64_t *out, const char *s)
 		return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+static int parse_limit(pdg_audit_options *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	pdg_limit_setting *l;
+	uint64_t v;
+
+	if (!eq || eq == arg || pdg_cli_parse_size(&v, eq + 1) < 0)
+		return pdg_cli_usage_error("audit", "--limit wants NAME=VALUE "
+		                           "with a size or count, not '%s'",
+		                           arg);
+	l = realloc((void *)o->plugin_limits,
+	            (o->nplugin_limits + 1) * sizeof(*l));
+	if (!l)
+		return pdg_cli_usage_error("audit", "out of memory");
+	l[o->nplugin_limits].name = strndup(arg, (size_t)(eq - arg));
+	l[o->nplugin_limits].value = v;
+	o->plugin_limits = l;
+	if (!l[o->nplugin_limits++].name)
+		return pdg_cli_usage_error("audit", "out of memory");
+	return 0;
+}
+
+static void free_limits(pdg_audit_options *o)
+{
+	for (size_t i = 0; i < o->nplugin_limits; i++)
+		free((char *)o->plugin_limits[i].name);
+	free((void *)o->plugin_limits);
 }
 
 static int parse_option(pdg_audit_options *o, int c, const char *arg,
@@ -161,6 +209,8 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 	case OPT_PLUGIN_PATH:
 		o->plugin_path = arg;
 		return 0;
+	case OPT_LIMIT:
+		return parse_limit(o, arg);
 	}
 	if (c == OPT_MAX_HISTORY) {
 		/* 0 is allowed: no history search. */
@@ -192,6 +242,22 @@ static int parse_option(pdg_audit_options *o, int c, const char *arg,
 		break;
 	case OPT_MAX_FILES:
 		o->limits.max_files = n;
+		break;
+	case OPT_MAX_RATIO:
+		o->limits.max_expand_ratio = n;
+		break;
+	case OPT_MAX_DIR_DEPTH:
+		/* One open directory and one stack frame per level. */
+		if (n > 4096)
+			return pdg_cli_usage_error("audit", "--max-dir-depth "
+			                           "at most 4096");
+		o->limits.max_dir_depth = (uint32_t)n;
+		break;
+	case OPT_MAX_FINDINGS:
+		o->limits.max_findings = n;
+		break;
+	case OPT_MAX_ARTIFACTS:
+		o->limits.max_artifacts = n;
 		break;
 	}
 	return 0;
@@ -257,9 +323,8 @@ static int add_inputs(pdg_audit *a, int argc, char **argv,
 	return rc;
 }
 
-int pdg_cmd_audit(int argc, char **argv)
+static int audit_main(pdg_audit_options *op, int argc, char **argv)
 {
-	pdg_audit_options o = PDG_AUDIT_OPTIONS_INIT;
 	pdg_report_format fmt = PDG_REPORT_TEXT;
 	const char *output = NULL, *policy = NULL;
 	int quiet = 0, c, rc;
@@ -297,7 +362,7 @@ int pdg_cmd_audit(int argc, char **argv)
 		}
 		if (c == 'q')
 			quiet = 1;
-		rc = parse_option(&o, c, optarg, &fmt, &output);
+		rc = parse_option(op, c, optarg, &fmt, &output);
 		if (rc) {
 			free_extras(extras, nextras);
 			return rc;
@@ -308,9 +373,9 @@ int pdg_cmd_audit(int argc, char **argv)
 		return pdg_cli_usage_error("audit", "no PATH given; see "
 		                           "'pedigree audit --help'");
 	}
-	o.progress = !quiet && isatty(STDERR_FILENO);
+	op->progress = !quiet && isatty(STDERR_FILENO);
 
-	rc = pdg_audit_new(&a, &o);
+	rc = pdg_audit_new(&a, op);
 	if (rc >= 0 && policy && (rc = pdg_audit_set_policy(a, policy)) < 0)
 		fprintf(stderr, "pedigree audit: --policy %s\n",
 		        pdg_error_last());
@@ -350,4 +415,13 @@ int pdg_cmd_audit(int argc, char **argv)
 	}
 	pdg_audit_free(a);
 	return status;
+}
+
+int pdg_cmd_audit(int argc, char **argv)
+{
+	pdg_audit_options o = PDG_AUDIT_OPTIONS_INIT;
+	int rc = audit_main(&o, argc, argv);
+
+	free_limits(&o);
+	return rc;
 }

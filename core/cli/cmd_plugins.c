@@ -1,6 +1,7 @@
 /* cmd_plugins.c - `pedigree plugins`: list detector plugins, and why any
  * was refused.  Listing is the job, so refused plugins do not change the
  * exit status. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,9 @@ static const char *const cmd = "plugins";
 
 static void usage(FILE *f)
 {
-	fputs("usage: pedigree plugins [--format text|json] "
-	      "[--plugin-path DIRS] [--help]\n"
+	fputs("usage: pedigree plugins [--format text|json] [--limits] "
+	      "[--plugin-path DIRS]\n"
+	      "                        [--help]\n"
 	      "\n"
 	      "List the detector plugins pedigree finds, their versions, ABI\n"
 	      "versions and the artifact kinds they handle, and say why any\n"
@@ -23,6 +25,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  --format FORMAT     text (default) or json\n"
+	      "  --limits            list the limits each plugin enforces,\n"
+	      "                      with their defaults (change one with\n"
+	      "                      'pedigree audit --limit NAME=VALUE')\n"
 	      "  --plugin-path DIRS  ':'-separated directories searched\n"
 	      "                      before all others\n"
 	      "  -h, --help          show this help\n"
@@ -84,6 +89,54 @@ static void write_text(FILE *f, const pdg_plugin_set *s)
 		fputs("no plugins found\n", f);
 }
 
+/* 100M rather than 104857600: the way --limit accepts it. */
+static void size_text(char *buf, size_t size, uint64_t v)
+{
+	static const char units[] = "GMK";
+
+	for (int i = 0; i < 3 && v; i++) {
+		unsigned shift = 30u - 10u * (unsigned)i;
+
+		if (v % ((uint64_t)1 << shift) == 0) {
+			snprintf(buf, size, "%llu%c",
+			         (unsigned long long)(v >> shift), units[i]);
+			return;
+		}
+	}
+	snprintf(buf, size, "%llu", (unsigned long long)v);
+}
+
+/* `--limits`: one line per limit of every loaded plugin. */
+static void write_limits_text(FILE *f, const pdg_plugin_set *s)
+{
+	pdg_plugin_info in;
+	char value[32];
+
+	for (size_t i = 0; i < pdg_plugin_set_count(s); i++) {
+		if (pdg_plugin_set_info(&in, s, i) != 0 || !in.loaded ||
+		    !in.limits)
+			continue;
+		for (const pdg_limit_desc *l = in.limits; l->name; l++) {
+			size_text(value, sizeof(value), l->default_value);
+			fprintf(f, "%-40s %8s  %s\n", l->name, value,
+			        l->description ? l->description : "");
+		}
+	}
+}
+
+static json_t *limits_json(const pdg_limit_desc *l)
+{
+	json_t *a = json_array();
+
+	for (; l && l->name; l++)
+		json_array_append_new(a, json_pack("{s:s, s:I, s:s}",
+			"name", l->name,
+			"default", (json_int_t)(l->default_value > INT64_MAX ?
+			                        INT64_MAX : l->default_value),
+			"description", l->description ? l->description : ""));
+	return a;
+}
+
 static json_t *kinds_json(uint32_t kinds)
 {
 	json_t *a = json_array();
@@ -111,6 +164,7 @@ static json_t *plugin_json(const pdg_plugin_info *in)
 	json_object_set_new(o, "abi_version",
 	                    json_integer((json_int_t)in->abi_version));
 	json_object_set_new(o, "kinds", kinds_json(in->kinds));
+	json_object_set_new(o, "limits", limits_json(in->limits));
 	json_object_set_new(o, "description",
 	                    in->description ? json_string(in->description)
 	                                    : json_null());
@@ -159,7 +213,7 @@ static int opt_value(const char **val, int argc, char **argv, int *i,
 
 int pdg_cmd_plugins(int argc, char **argv)
 {
-	int json = 0;
+	int json = 0, limits = 0;
 	const char *plugin_path = NULL;
 	const char *v;
 	pdg_plugin_set *set = NULL;
@@ -170,6 +224,10 @@ int pdg_cmd_plugins(int argc, char **argv)
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return PDG_EXIT_OK;
+		}
+		if (strcmp(a, "--limits") == 0) {
+			limits = 1;
+			continue;
 		}
 		if ((r = opt_value(&v, argc, argv, &i, "--format")) != 0) {
 			if (r < 0)
@@ -207,6 +265,8 @@ int pdg_cmd_plugins(int argc, char **argv)
 	}
 	if (json)
 		r = write_json(stdout, set);
+	else if (limits)
+		write_limits_text(stdout, set);
 	else
 		write_text(stdout, set);
 	pdg_plugin_set_free(set);

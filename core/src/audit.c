@@ -82,6 +82,26 @@ static void host_log(const char *plugin, const char *message)
 		        plugin ? plugin : "?", message);
 }
 
+/* The user's --limit for this plugin, else the plugin's default.  Names
+ * were checked against the plugins' declarations in pdg_audit_new(). */
+static uint64_t host_limit(pdg_emitter *e, const char *name,
+                           uint64_t fallback)
+{
+	const pdg_audit_options *o;
+	size_t n;
+
+	if (!e || !e->audit || !e->plugin || !name)
+		return fallback;
+	n = strlen(e->plugin->name);
+	if (strncmp(name, e->plugin->name, n) != 0 || name[n] != '.')
+		return fallback;
+	o = &e->audit->opts;
+	for (size_t i = 0; i < o->nplugin_limits; i++)
+		if (strcmp(o->plugin_limits[i].name, name) == 0)
+			return o->plugin_limits[i].value;
+	return fallback;
+}
+
 static const pdg_host_api host_api = {
 	.abi_version = PDG_PLUGIN_ABI_VERSION,
 	.struct_size = sizeof(pdg_host_api),
@@ -96,6 +116,7 @@ static const pdg_host_api host_api = {
 	.emit = pdg_emit,
 	.last_error = pdg_error_last,
 	.log = host_log,
+	.limit = host_limit,
 };
 
 const pdg_host_api *pdg_host_api_get(void)
@@ -160,6 +181,31 @@ static int plugin_cmp(const void *pa, const void *pb)
 	return strcmp(a->plugin->name, b->plugin->name);
 }
 
+/* Every --limit must name a limit a loaded plugin declared: a typo
+ * would otherwise leave the default silently in force. */
+static int check_limit_settings(const pdg_audit *a)
+{
+	const pdg_plugin_set *set = a->plugins;
+
+	for (size_t i = 0; i < a->opts.nplugin_limits; i++) {
+		const char *name = a->opts.plugin_limits[i].name;
+		int found = 0;
+
+		for (size_t p = 0; p < set->len && !found; p++) {
+			const pdg_limit_desc *l = set->items[p].info.limits;
+
+			for (size_t k = 0; set->items[p].info.loaded && l &&
+			     l[k].name && !found; k++)
+				found = name && strcmp(l[k].name, name) == 0;
+		}
+		if (!found)
+			return pdg_error_set(PDG_EUSAGE, "unknown limit '%s'; "
+			                     "'pedigree plugins --limits' lists "
+			                     "them", name ? name : "");
+	}
+	return 0;
+}
+
 int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o)
 {
 	pdg_audit_options defaults = PDG_AUDIT_OPTIONS_INIT;
@@ -173,7 +219,10 @@ int pdg_audit_new(pdg_audit **out, const pdg_audit_options *o)
 	a = pdg_xcalloc(1, sizeof(*a));
 	a->opts = o ? *o : defaults;
 	a->texts = pdg_texts_new();
+	a->findings.max_per_rule = (size_t)a->opts.limits.max_findings;
 	rc = pdg_plugin_set_load(&a->plugins, a->opts.plugin_path);
+	if (rc == 0)
+		rc = check_limit_settings(a);
 	if (rc < 0) {
 		pdg_audit_free(a);
 		return rc;
@@ -259,6 +308,12 @@ struct walk_ctx {
 
 static void keep_artifact(pdg_audit *a, struct pdg_artifact *art)
 {
+	/* The report lists at most max_artifacts; the counts per kind stay
+	 * exact. */
+	if (a->nartifacts >= a->opts.limits.max_artifacts) {
+		a->artifacts_dropped++;
+		return;
+	}
 	if (a->nartifacts == a->cap_artifacts) {
 		a->cap_artifacts = a->cap_artifacts ? a->cap_artifacts * 2
 		                                    : 64;
@@ -545,6 +600,14 @@ int pdg_audit_finish(pdg_audit *a)
 		return pdg_error_set(PDG_ERROR, "the built-in default policy "
 		                     "does not load: %s", pdg_error_last());
 	pdg_policy_clarify(a->policy, &a->findings, a->texts);
+	if (a->artifacts_dropped && a->nsources)
+		add_finding(a, &a->sources[0], PDG_FINDING_INPUT,
+		            PDG_SEVERITY_INFO, "core.artifacts-truncated", NULL,
+		            NULL, -1, NULL, "%llu more artifacts were not listed "
+		            "in the report (limit max_artifacts %llu); the counts "
+		            "per kind include them",
+		            (unsigned long long)a->artifacts_dropped,
+		            (unsigned long long)a->opts.limits.max_artifacts);
 	for (size_t i = 0; i < a->nsources; i++) {
 		int dup = 0;
 		for (size_t j = 0; j < i; j++)

@@ -60,6 +60,7 @@ struct pdg_audit {
 
 	pdg_audit_artifact *artifacts;
 	size_t nartifacts, cap_artifacts;
+	uint64_t artifacts_dropped; /* past limits.max_artifacts */
 
 	pdg_findings findings;
 	pdg_texts *texts;           /* documents kept for obligation checks */

@@ -55,6 +55,10 @@ static const struct ext_rule ext_rules[] = {
 	{ ".tar", PDG_KIND_ARCHIVE, 1 },
 	{ ".zip", PDG_KIND_ARCHIVE, 1 },
 	{ ".7z", PDG_KIND_ARCHIVE, 1 },
+	/* Keras 3 saves a zip of config.json, metadata and weights. */
+	{ ".keras", PDG_KIND_ARCHIVE, 1 },
+	{ ".h5", PDG_KIND_HDF5, 1 },
+	{ ".hdf5", PDG_KIND_HDF5, 1 },
 };
 
 /* Extensions that are always text we have no detector for: never sniffed,
@@ -293,6 +297,13 @@ int pdg_magic_is_archive(const uint8_t *d, size_t n)
 	return 0;
 }
 
+/* HDF5's signature at offset 0 (Keras never writes a user block,
+ * which would move it to 512). */
+static int is_hdf5(const uint8_t *d, size_t n)
+{
+	return n >= 8 && !memcmp(d, "\x89HDF\r\n\x1a\n", 8);
+}
+
 static int is_zip(const uint8_t *d, size_t n)
 {
 	return n >= 4 && !memcmp(d, "PK\x03\x04", 4);
@@ -334,6 +345,8 @@ static pdg_artifact_kind sniff_kind(const char *path, pdg_artifact_kind kind,
 		return PDG_KIND_PICKLE;
 	if (n >= 4 && !memcmp(d, "PAR1", 4))
 		return PDG_KIND_DATASET;
+	if (is_hdf5(d, n))
+		return PDG_KIND_HDF5;
 	if (kind == PDG_KIND_OTHER && pdg_magic_is_archive(d, n) &&
 	    !(d[0] == 0x1f && d[1] == 0x8b) &&
 	    !(d[0] == 0x28 && d[1] == 0xb5))

@@ -13,6 +13,35 @@ static char *dup_or_null(const char *s)
 	return s ? pdg_xstrdup(s) : NULL;
 }
 
+/* The tally of f's rule and source, created on first use.  Rules are
+ * static strings of the detectors and sources are the inputs the user
+ * passed: the list stays short. */
+static pdg_findings_tally *tally_of(pdg_findings *fs, const pdg_finding *f)
+{
+	pdg_findings_tally *t;
+
+	for (size_t i = 0; i < fs->ntally; i++) {
+		t = &fs->tally[i];
+		if (!strcmp(t->rule, f->rule) &&
+		    ((!t->source && !f->source) ||
+		     (t->source && f->source && !strcmp(t->source, f->source))))
+			return t;
+	}
+	if (fs->ntally == fs->tally_cap) {
+		fs->tally_cap = fs->tally_cap ? fs->tally_cap * 2 : 16;
+		fs->tally = pdg_xrealloc(fs->tally, fs->tally_cap *
+		                         sizeof(*fs->tally));
+	}
+	t = &fs->tally[fs->ntally++];
+	memset(t, 0, sizeof(*t));
+	t->rule = pdg_xstrdup(f->rule);
+	t->source = dup_or_null(f->source);
+	t->component = pdg_xstrdup(f->component ? f->component : "");
+	return t;
+}
+
+static int store(pdg_findings *fs, const pdg_finding *f);
+
 int pdg_findings_add(pdg_findings *fs, const pdg_finding *f)
 {
 	if (!f->rule || !*f->rule || !f->message || !*f->message)
@@ -39,6 +68,22 @@ int pdg_findings_add(pdg_findings *fs, const pdg_finding *f)
 			                     "finding '%s': properties are not "
 			                     "a JSON object", f->rule);
 	}
+	if (fs->max_per_rule) {
+		pdg_findings_tally *t = tally_of(fs, f);
+
+		if (t->kept >= fs->max_per_rule) {
+			if (!t->dropped || f->severity > t->worst)
+				t->worst = f->severity;
+			t->dropped++;
+			return 0;
+		}
+		t->kept++;
+	}
+	return store(fs, f);
+}
+
+static int store(pdg_findings *fs, const pdg_finding *f)
+{
 	if (fs->len == fs->cap) {
 		fs->cap = fs->cap ? fs->cap * 2 : 64;
 		fs->items = pdg_xrealloc(fs->items,
@@ -99,8 +144,43 @@ static int finding_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* One finding for the findings a tally stands for. */
+static void add_truncated(pdg_findings *fs, pdg_findings_tally *t)
+{
+	pdg_finding f;
+	char *msg = pdg_xasprintf("%zu more '%s' findings were not listed "
+	                          "(limit max_findings: %zu per rule and "
+	                          "input)", t->dropped, t->rule,
+	                          fs->max_per_rule);
+	json_t *j = json_pack("{s:s, s:I, s:I}", "rule", t->rule,
+	                      "not_listed", (json_int_t)t->dropped,
+	                      "limit", (json_int_t)fs->max_per_rule);
+	char *props = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = PDG_FINDING_INPUT;
+	f.severity = t->worst;
+	f.confidence = 1.0;
+	f.rule = "core.findings-truncated";
+	f.message = msg;
+	f.subject = t->rule;
+	f.component = t->component;
+	f.plugin = "core";
+	f.source = t->source;
+	f.byte_offset = -1;
+	f.properties = props;
+	(void)store(fs, &f);
+	t->dropped = 0;
+	free(msg);
+	free(props);
+	json_decref(j);
+}
+
 void pdg_findings_sort(pdg_findings *fs)
 {
+	for (size_t i = 0; i < fs->ntally; i++)
+		if (fs->tally[i].dropped)
+			add_truncated(fs, &fs->tally[i]);
 	if (fs->len > 1)
 		qsort(fs->items, fs->len, sizeof(*fs->items), finding_cmp);
 }
@@ -131,4 +211,12 @@ void pdg_findings_clear(pdg_findings *fs)
 	free(fs->items);
 	fs->items = NULL;
 	fs->len = fs->cap = 0;
+	for (size_t i = 0; i < fs->ntally; i++) {
+		free(fs->tally[i].rule);
+		free(fs->tally[i].source);
+		free(fs->tally[i].component);
+	}
+	free(fs->tally);
+	fs->tally = NULL;
+	fs->ntally = fs->tally_cap = 0;
 }

@@ -16,6 +16,7 @@ static const char *const kind_names[PDG_KIND_COUNT_] = {
 	[PDG_KIND_TOKENIZER] = "tokenizer",
 	[PDG_KIND_DATASET] = "dataset",
 	[PDG_KIND_ARCHIVE] = "archive",
+	[PDG_KIND_HDF5] = "hdf5",
 };
 
 static const char *const finding_names[PDG_FINDING_KIND_COUNT_] = {

@@ -149,6 +149,52 @@ static int name_valid(const char *name)
 	return 1;
 }
 
+/* The plugin's limits, when its descriptor is recent enough to hold
+ * them. */
+static const pdg_limit_desc *limits_of(const pdg_plugin *d)
+{
+	if (d->struct_size < offsetof(pdg_plugin, limits) + sizeof(d->limits))
+		return NULL;
+	return d->limits;
+}
+
+/* Limit names are "<plugin>.<what>": unique across plugins by
+ * construction, and safe to print. */
+static int check_limits(pdg_plugin_entry *e, const pdg_plugin *d)
+{
+	const pdg_limit_desc *l = limits_of(d);
+	size_t plen = strlen(d->name);
+
+	for (size_t i = 0; l && l[i].name; i++) {
+		const char *n = l[i].name;
+		size_t len = strnlen(n, NAME_MAX_LEN * 2 + 1);
+		int valid = len > plen + 1 && len <= NAME_MAX_LEN * 2 &&
+		            strncmp(n, d->name, plen) == 0 && n[plen] == '.';
+
+		for (size_t k = plen + 1; valid && k < len; k++)
+			valid = (n[k] >= 'a' && n[k] <= 'z') ||
+			        (n[k] >= '0' && n[k] <= '9') ||
+			        n[k] == '-' || n[k] == '.';
+		if (i >= PDG_PLUGIN_MAX_LIMITS) {
+			refuse(e, "more than %d limits", PDG_PLUGIN_MAX_LIMITS);
+			return -1;
+		}
+		if (!valid) {
+			char *shown = copy_clean(n, NAME_MAX_LEN * 2 + 1);
+			refuse(e, "invalid limit name '%s' (want '%s.' and "
+			       "[a-z0-9.-])", shown, d->name);
+			free(shown);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(l[j].name, n) == 0) {
+				refuse(e, "limit '%s' declared twice", n);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 /* The descriptor checks, in the order the ABI documents them. */
 static int check_descriptor(pdg_plugin_entry *e, const pdg_plugin *d)
 {
@@ -193,7 +239,7 @@ static int check_descriptor(pdg_plugin_entry *e, const pdg_plugin *d)
 		free(shown);
 		return -1;
 	}
-	return 0;
+	return check_limits(e, d);
 }
 
 void pdg_plugin_load_file(pdg_plugin_entry *e, const char *path)
@@ -239,6 +285,8 @@ void pdg_plugin_load_file(pdg_plugin_entry *e, const char *path)
 	e->info.description = d->description
 		? copy_clean(d->description, TEXT_MAX_LEN) : NULL;
 	e->info.kinds = d->kinds;
+	/* Borrowed: plugins are never unloaded. */
+	e->info.limits = limits_of(d);
 }
 
 static void entry_clear(pdg_plugin_entry *e)

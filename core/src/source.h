@@ -40,8 +40,11 @@ struct pdg_walk {
 	const char *source;     /* the path the user passed */
 	const char *component;  /* component its artifacts belong to */
 	uint64_t expanded;      /* bytes decompressed so far (all depths) */
+	uint64_t raw;           /* bytes read from the input itself (not
+	                           from inside an archive) by archives */
 	uint64_t files;         /* artifacts reported so far */
 	int expand_exceeded;    /* max_expand reached: archives stop */
+	int ratio_exceeded;     /* ... because of max_expand_ratio */
 };
 
 typedef enum pdg_source_type {

@@ -32,8 +32,13 @@
  * that a truncated member loses at most that much of what was read. */
 #define MEMBER_READ_MAX (64u * 1024u)
 
+/* max_expand_ratio applies once this much was decompressed: small
+ * archives of zeros are common and harmless. */
+#define RATIO_MIN_BYTES ((uint64_t)64 << 20)
+
 /* Where the archive's bytes come from: a file, or an outer artifact. */
 typedef struct arc_input {
+	pdg_walk *w;
 	int fd;                 /* top-level file, or -1 */
 	struct pdg_artifact *outer;
 	uint64_t size;          /* for SEEK_END */
@@ -110,6 +115,15 @@ static void account(arc_walk *aw, uint64_t data)
 		w->expand_exceeded = 1;
 		aw->must_report = 1;
 	}
+	/* A bomb expands a thousandfold and more: stop it at the ratio long
+	 * before the total, without waiting for gigabytes of zeros. */
+	if (!w->expand_exceeded && w->limits->max_expand_ratio &&
+	    w->expanded > RATIO_MIN_BYTES && w->raw &&
+	    w->expanded / w->raw > w->limits->max_expand_ratio) {
+		w->expand_exceeded = 1;
+		w->ratio_exceeded = 1;
+		aw->must_report = 1;
+	}
 }
 
 /* --- libarchive client callbacks ------------------------------------ */
@@ -138,6 +152,10 @@ static la_ssize_t cb_read(struct archive *ar, void *ctx, const void **buf)
 		archive_set_error(ar, EIO, "%s", pdg_error_last());
 		return -1;
 	}
+	/* What the ratio divides by: bytes of the input itself, not the
+	 * output of an outer archive (counted as expanded already). */
+	if (!in->outer || !(in->outer->flags & PDG_ARTIFACT_IN_ARCHIVE))
+		in->w->raw += (uint64_t)n;
 	in->off += (uint64_t)n;
 	*buf = in->buf;
 	return (la_ssize_t)n;
@@ -324,14 +342,27 @@ static void drain_member(arc_walk *aw)
 
 static void report_expand(arc_walk *aw)
 {
+	pdg_walk *w = aw->w;
+
 	aw->must_report = 0;
-	pdg_walk_problem(aw->w, aw->path.len ? aw->path.ptr : aw->display,
-		aw->commit, "source.expand-limit", PDG_SEVERITY_WARNING,
-		(int64_t)bytes_raw(aw),
-		"%s: stopped after decompressing %llu bytes (limit "
-		"max_expand %llu); the rest of the input was not read",
-		aw->display, (unsigned long long)aw->w->expanded,
-		(unsigned long long)aw->w->limits->max_expand);
+	if (w->ratio_exceeded)
+		pdg_walk_problem(w, aw->path.len ? aw->path.ptr : aw->display,
+			aw->commit, "source.expand-ratio", PDG_SEVERITY_WARNING,
+			(int64_t)bytes_raw(aw),
+			"%s: stopped after decompressing %llu bytes from %llu "
+			"(limit max_expand_ratio %llu); the rest of the input "
+			"was not read", aw->display,
+			(unsigned long long)w->expanded,
+			(unsigned long long)w->raw,
+			(unsigned long long)w->limits->max_expand_ratio);
+	else
+		pdg_walk_problem(w, aw->path.len ? aw->path.ptr : aw->display,
+			aw->commit, "source.expand-limit", PDG_SEVERITY_WARNING,
+			(int64_t)bytes_raw(aw),
+			"%s: stopped after decompressing %llu bytes (limit "
+			"max_expand %llu); the rest of the input was not read",
+			aw->display, (unsigned long long)w->expanded,
+			(unsigned long long)w->limits->max_expand);
 }
 
 /* Reading stopped on an error.  At the top level, an input where not even
@@ -534,6 +565,7 @@ int pdg_source_archive_walk_file(pdg_walk *w, const char *file)
 		                     "%s: not a regular file", file);
 	}
 	aw.in.size = (uint64_t)st.st_size;
+	aw.in.w = w;
 	aw.w = w;
 	aw.display = file;
 	aw.depth = 1;
@@ -576,6 +608,7 @@ int pdg_source_archive_walk_artifact(pdg_walk *w, struct pdg_artifact *a)
 	}
 	memset(&aw, 0, sizeof(aw));
 	aw.w = w;
+	aw.in.w = w;
 	aw.in.fd = -1;
 	aw.in.outer = a;
 	aw.display = a->path;

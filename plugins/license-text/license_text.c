@@ -37,7 +37,12 @@
 
 #define PLUGIN "license-text"
 /* Licence files and model cards are small; the host caps reads too. */
-#define LT_MAX_READ ((size_t)16 << 20)
+/* docs/limits.md; longer texts are identified from their prefix. */
+static const pdg_limit_desc lt_limits[] = {
+	{ PLUGIN ".max-read", (uint64_t)16 << 20,
+	  "bytes of a licence file read and identified" },
+	{ NULL, 0, NULL },
+};
 /* A model-card licence section shorter than this many bytes is a
  * pointer ("Apache 2.0, see LICENSE"), not a licence text. */
 #define LT_MIN_SECTION 400
@@ -391,7 +396,8 @@ static int lt_scan(void *state, const pdg_artifact *a, pdg_emitter *out)
 
 	if (api->artifact_flags(a) & PDG_ARTIFACT_LFS_POINTER)
 		return 0;
-	rc = api->artifact_head(a, LT_MAX_READ, &data, &len);
+	rc = api->artifact_head(a, (size_t)pdg_limit_value(api, out,
+	                        &lt_limits[0]), &data, &len);
 	if (rc < 0)
 		return rc;
 	memset(&s, 0, sizeof(s));
@@ -448,6 +454,7 @@ static const pdg_plugin license_text_plugin = {
 	.scan = lt_scan,
 	.finish = lt_finish,
 	.free = lt_free,
+	.limits = lt_limits,
 };
 
 PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);

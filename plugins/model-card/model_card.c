@@ -25,10 +25,20 @@
 #include "kb/kb.h"
 #include "util.h"
 
-#define CARD_MAX_READ ((size_t)1 << 20)
-/* Front matter that needs more is not a model card's. */
-#define CARD_MAX_DEPTH 32
-#define CARD_MAX_EVENTS 200000
+/* Limits (docs/limits.md); front matter that needs more is not a model
+ * card's. */
+enum { CARD_LIM_READ, CARD_LIM_DEPTH, CARD_LIM_EVENTS, CARD_LIM_COUNT };
+
+static const pdg_limit_desc card_limits[] = {
+	[CARD_LIM_READ] = { "model-card.max-read", (uint64_t)1 << 20,
+		"bytes of a model card read" },
+	[CARD_LIM_DEPTH] = { "model-card.max-depth", 32,
+		"nesting of the YAML front matter" },
+	[CARD_LIM_EVENTS] = { "model-card.max-events", 200000,
+		"YAML events (scalars, collection starts and ends) in the "
+		"front matter" },
+	[CARD_LIM_COUNT] = { NULL, 0, NULL },
+};
 /* Items kept per list: more base models or datasets than this is noise. */
 #define CARD_MAX_ITEMS 256
 /* Longest tag quoted back in a message. */
@@ -65,6 +75,7 @@ struct card {
 	/* Parse failure: a message and the file line it points at. */
 	char error[160];
 	uint32_t error_line;
+	uint64_t max_depth, max_events;  /* limits in force */
 };
 
 /* --- the card --------------------------------------------------------- */
@@ -187,7 +198,7 @@ static int next_event(struct reader *r, yaml_event_t *ev)
 		return fail(r, (uint32_t)r->parser.problem_mark.line, msg);
 	}
 	line = (uint32_t)ev->start_mark.line;
-	if (++r->events > CARD_MAX_EVENTS) {
+	if (++r->events > r->card->max_events) {
 		yaml_event_delete(ev);
 		return fail(r, line, "front matter too large");
 	}
@@ -231,7 +242,7 @@ static int skip_collection(struct reader *r, int depth)
 			level++;
 		else if (ends_node(&ev))
 			level--;
-		if (depth + level > CARD_MAX_DEPTH) {
+		if ((uint64_t)(depth + level) > r->card->max_depth) {
 			uint32_t line = (uint32_t)ev.start_mark.line;
 
 			yaml_event_delete(&ev);
@@ -669,10 +680,15 @@ static int card_scan(void *state, const pdg_artifact *a, pdg_emitter *out)
 
 	if (api->artifact_flags(a) & PDG_ARTIFACT_LFS_POINTER)
 		return 0;
-	rc = api->artifact_head(a, CARD_MAX_READ, &data, &len);
+	rc = api->artifact_head(a, (size_t)pdg_limit_value(api, out,
+	                        &card_limits[CARD_LIM_READ]), &data, &len);
 	if (rc < 0)
 		return rc;
 	memset(&x, 0, sizeof(x));
+	x.card.max_depth = pdg_limit_value(api, out,
+	                                   &card_limits[CARD_LIM_DEPTH]);
+	x.card.max_events = pdg_limit_value(api, out,
+	                                    &card_limits[CARD_LIM_EVENTS]);
 	x.st = st;
 	x.a = a;
 	x.out = out;
@@ -722,6 +738,7 @@ static const pdg_plugin card_plugin = {
 	.scan = card_scan,
 	.finish = NULL,
 	.free = card_free,
+	.limits = card_limits,
 };
 
 PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);

@@ -10,6 +10,18 @@ typedef enum pkw_class {
 	PKW_DANGEROUS        /* can run code, touch files or the network */
 } pkw_class;
 
+/* One line of imports.rules. */
+struct pkw_rule {
+	const char *module;
+	const char *name;
+};
+
+/* The tables gen_rules.py generates from imports.rules. */
+extern const struct pkw_rule pkw_safe_rules[];
+extern const size_t pkw_safe_count;
+extern const struct pkw_rule pkw_dangerous_rules[];
+extern const size_t pkw_dangerous_count;
+
 /* Classify module.name (lengths given: neither is NUL-terminated). */
 pkw_class pkw_classify(const char *module, size_t module_len,
                        const char *name, size_t name_len);

@@ -18,22 +18,50 @@
 
 #include <pedigree/plugin.h>
 
+#include "json_bound.h"
+
 #define WM_NAME "weights-metadata"
 #define WM_MIB ((uint64_t)1 << 20)
-/* Real headers are a few MiB at most; more is hostile or broken. */
-#define WM_ST_MAX_HEADER (100 * WM_MIB)
-#define WM_ST_MAX_TENSORS 1000000u
 /* Enough invalid-tensor findings to see the pattern, not one per tensor. */
 #define WM_MAX_TENSOR_FINDINGS 16
-#define WM_GGUF_MAX_KV 65536u
-#define WM_GGUF_MAX_KEY (64 * 1024u)
 /* general.* strings kept for the report; longer ones are skipped. */
 #define WM_GGUF_MAX_KEPT (64 * 1024u)
-/* Total bytes fetched for GGUF metadata (vocabularies are large). */
-#define WM_GGUF_MAX_FETCH (64 * WM_MIB)
-#define WM_GGUF_MAX_DEPTH 3
 #define WM_GGUF_MAX_BASES 64
-#define WM_CONFIG_MAX (4 * WM_MIB)
+/* The smallest GGUF tensor info: name length, n_dims, type, offset. */
+#define WM_GGUF_MIN_TENSOR_INFO 24u
+
+/* Limits against hostile headers (docs/limits.md); --limit changes them.
+ * Real safetensors headers are a few MiB, real GGUF files have a few
+ * thousand tensors and a vocabulary of at most a few hundred thousand
+ * strings. */
+enum {
+	WM_LIM_ST_HEADER, WM_LIM_ST_VALUES, WM_LIM_ST_TENSORS, WM_LIM_GGUF_KV,
+	WM_LIM_GGUF_TENSORS, WM_LIM_GGUF_KEY, WM_LIM_GGUF_READ,
+	WM_LIM_GGUF_DEPTH, WM_LIM_CONFIG, WM_LIM_COUNT
+};
+
+static const pdg_limit_desc wm_limits[] = {
+	[WM_LIM_ST_HEADER] = { WM_NAME ".safetensors-header", 32 * WM_MIB,
+		"largest safetensors JSON header read" },
+	[WM_LIM_ST_VALUES] = { WM_NAME ".safetensors-values", 2 * WM_MIB,
+		"JSON values in one safetensors header (each costs the "
+		"parser some 50 bytes)" },
+	[WM_LIM_ST_TENSORS] = { WM_NAME ".safetensors-tensors", 1000000,
+		"tensors in one safetensors header" },
+	[WM_LIM_GGUF_KV] = { WM_NAME ".gguf-kv", 65536,
+		"metadata entries in one GGUF header" },
+	[WM_LIM_GGUF_TENSORS] = { WM_NAME ".gguf-tensors", 1000000,
+		"tensors one GGUF header may declare" },
+	[WM_LIM_GGUF_KEY] = { WM_NAME ".gguf-key", 64 * 1024,
+		"length of one GGUF metadata key" },
+	[WM_LIM_GGUF_READ] = { WM_NAME ".gguf-read", 64 * WM_MIB,
+		"GGUF metadata bytes read, vocabulary included" },
+	[WM_LIM_GGUF_DEPTH] = { WM_NAME ".gguf-depth", 3,
+		"nesting of GGUF arrays" },
+	[WM_LIM_CONFIG] = { WM_NAME ".config", 4 * WM_MIB,
+		"largest config.json read" },
+	[WM_LIM_COUNT] = { NULL, 0, NULL },
+};
 
 struct wm_state {
 	const pdg_host_api *api;
@@ -44,6 +72,7 @@ struct wm_ctx {
 	const pdg_host_api *api;
 	const pdg_artifact *a;
 	pdg_emitter *out;
+	uint64_t lim[WM_LIM_COUNT];  /* values in force */
 };
 
 /* --- emitting ----------------------------------------------------------- */
@@ -258,11 +287,13 @@ static int wm_st_tensors(struct wm_ctx *c, json_t *root, uint64_t data_len,
 
 	*count = 0;
 	*params = 0;
-	if (n > WM_ST_MAX_TENSORS + 1)
+	if (n > c->lim[WM_LIM_ST_TENSORS] + 1)
 		return wm_invalid(c, PDG_FINDING_SECURITY,
 		                  PDG_SEVERITY_ERROR, 8,
 		                  "header declares %zu tensors, more than "
-		                  "the limit of %u", n, WM_ST_MAX_TENSORS);
+		                  "the limit of %llu (%s)", n,
+		                  (unsigned long long)c->lim[WM_LIM_ST_TENSORS],
+		                  wm_limits[WM_LIM_ST_TENSORS].name);
 	spans = calloc(n ? n : 1, sizeof(*spans));
 	if (!spans)
 		return -1;
@@ -377,9 +408,17 @@ static int wm_st_parse(struct wm_ctx *c, const char *text, size_t n,
 {
 	json_error_t err;
 	json_t *root, *meta;
-	uint64_t count, params;
+	uint64_t count, params, values;
 	int rc;
 
+	values = pdg_json_count_values(text, n);
+	if (values > c->lim[WM_LIM_ST_VALUES])
+		return wm_invalid(c, PDG_FINDING_SECURITY, PDG_SEVERITY_ERROR,
+		                  8, "header holds about %llu JSON values, more "
+		                  "than the limit of %llu (%s)",
+		                  (unsigned long long)values,
+		                  (unsigned long long)c->lim[WM_LIM_ST_VALUES],
+		                  wm_limits[WM_LIM_ST_VALUES].name);
 	root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &err);
 	if (!root)
 		return wm_invalid(c, PDG_FINDING_SECURITY, PDG_SEVERITY_ERROR,
@@ -400,6 +439,26 @@ static int wm_st_parse(struct wm_ctx *c, const char *text, size_t n,
 		rc = wm_st_lineage(c, meta);
 	json_decref(root);
 	return rc;
+}
+
+/* read_at may return less than asked (the end of the cached head, a
+ * stream's block): read until n bytes, the end, or an error. */
+static int64_t wm_read_full(struct wm_ctx *c, void *buf, size_t n,
+                            uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		int64_t r = c->api->artifact_read_at(c->a, (char *)buf + got,
+		                                     n - got, off + got);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (int64_t)got;
 }
 
 static int wm_scan_safetensors(struct wm_ctx *c)
@@ -426,10 +485,13 @@ static int wm_scan_safetensors(struct wm_ctx *c)
 		                  0, "header length %llu beyond the file "
 		                  "(size %llu)", (unsigned long long)n,
 		                  (unsigned long long)size);
-	if (n > WM_ST_MAX_HEADER || n < 2)
+	if (n > c->lim[WM_LIM_ST_HEADER] || n < 2)
 		return wm_invalid(c, PDG_FINDING_SECURITY, PDG_SEVERITY_ERROR,
 		                  0, "header length %llu outside 2 bytes to "
-		                  "100 MiB", (unsigned long long)n);
+		                  "the limit of %llu (%s)",
+		                  (unsigned long long)n,
+		                  (unsigned long long)c->lim[WM_LIM_ST_HEADER],
+		                  wm_limits[WM_LIM_ST_HEADER].name);
 	rc = api->artifact_head(c->a, (size_t)n + 8, &head, &len);
 	if (rc < 0)
 		return rc;
@@ -440,7 +502,7 @@ static int wm_scan_safetensors(struct wm_ctx *c)
 	buf = malloc((size_t)n);
 	if (!buf)
 		return -1;
-	if (api->artifact_read_at(c->a, buf, (size_t)n, 8) != (int64_t)n)
+	if (wm_read_full(c, buf, (size_t)n, 8) != (int64_t)n)
 		rc = wm_invalid(c, PDG_FINDING_INPUT, PDG_SEVERITY_WARNING, 8,
 		                "could not read the %llu-byte header",
 		                (unsigned long long)n);
@@ -481,7 +543,7 @@ static int gg_fill(struct gg_reader *r)
 	}
 	if (want > sizeof(r->buf))
 		want = sizeof(r->buf);
-	if (r->fetched + want > WM_GGUF_MAX_FETCH) {
+	if (r->fetched + want > r->c->lim[WM_LIM_GGUF_READ]) {
 		r->err = GG_CAP;
 		return -1;
 	}
@@ -606,9 +668,9 @@ static int gg_array(struct gg_parse *p, int depth)
 
 	if (gg_u32(&p->r, &et) < 0 || gg_u64(&p->r, &count) < 0)
 		return -1;
-	if (depth >= WM_GGUF_MAX_DEPTH)
+	if ((uint64_t)depth >= p->r.c->lim[WM_LIM_GGUF_DEPTH])
 		return gg_over(p, "array nesting", (uint64_t)depth + 1,
-		               WM_GGUF_MAX_DEPTH);
+		               p->r.c->lim[WM_LIM_GGUF_DEPTH]);
 	if (et >= GG_TYPE_COUNT) {
 		snprintf(p->limit, sizeof(p->limit), "unknown array element "
 		         "type %u", et);
@@ -662,6 +724,26 @@ static json_t *gg_number(uint32_t type, const uint8_t *b)
 	}
 }
 
+/* A JSON string of untrusted bytes: as they are when they are UTF-8
+ * without NULs, else with every byte that is not printable ASCII as '?'.
+ * Findings must carry valid JSON, or the host refuses them. */
+static json_t *gg_json_string(const char *s, size_t n)
+{
+	json_t *v = memchr(s, '\0', n) ? NULL : json_stringn(s, n);
+	char *c;
+
+	if (v)
+		return v;
+	c = malloc(n + 1);
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		c[i] = (s[i] & 0x80) || s[i] < 0x20 ? '?' : s[i];
+	v = json_stringn(c, n);
+	free(c);
+	return v;
+}
+
 /* Read (keep != NULL: into *keep) or skip one value of `type`. */
 static int gg_value(struct gg_parse *p, uint32_t type, int depth,
                     json_t **keep)
@@ -694,7 +776,7 @@ static int gg_value(struct gg_parse *p, uint32_t type, int depth,
 			return -1;
 		}
 		s[n] = '\0';
-		*keep = json_stringn_nocheck(s, (size_t)n);
+		*keep = gg_json_string(s, (size_t)n);
 		free(s);
 		return 0;
 	}
@@ -713,7 +795,7 @@ static int gg_kv(struct gg_parse *p)
 	json_t *v = NULL;
 	int rc;
 
-	if (gg_string(p, WM_GGUF_MAX_KEY, &key) < 0)
+	if (gg_string(p, p->r.c->lim[WM_LIM_GGUF_KEY], &key) < 0)
 		return -1;
 	if (gg_u32(&p->r, &type) < 0) {
 		free(key);
@@ -846,10 +928,10 @@ static int gg_problem(struct wm_ctx *c, struct gg_parse *p)
 	case GG_CAP:
 		return wm_invalid(c, PDG_FINDING_INPUT, PDG_SEVERITY_WARNING,
 		                  (int64_t)p->r.pos, "GGUF metadata larger "
-		                  "than the %llu MiB read limit; stopped at "
-		                  "offset %llu",
-		                  (unsigned long long)(WM_GGUF_MAX_FETCH /
-		                                       WM_MIB),
+		                  "than the read limit of %llu bytes (%s); "
+		                  "stopped at offset %llu",
+		                  (unsigned long long)c->lim[WM_LIM_GGUF_READ],
+		                  wm_limits[WM_LIM_GGUF_READ].name,
 		                  (unsigned long long)p->r.pos);
 	case GG_IO:
 		return -1;
@@ -879,9 +961,20 @@ static int gg_parse_all(struct wm_ctx *c, struct gg_parse *p)
 		                  4, "unsupported GGUF version %u", version);
 	if (gg_u64(&p->r, &tensors) < 0 || gg_u64(&p->r, &kvs) < 0)
 		return gg_problem(c, p);
-	if (kvs > WM_GGUF_MAX_KV) {
+	if (kvs > c->lim[WM_LIM_GGUF_KV]) {
 		p->r.pos = 16;
-		gg_over(p, "metadata entry count", kvs, WM_GGUF_MAX_KV);
+		gg_over(p, "metadata entry count", kvs, c->lim[WM_LIM_GGUF_KV]);
+		return gg_problem(c, p);
+	}
+	/* Every tensor needs an info record after the metadata: a count the
+	 * file cannot hold is a lie, whatever the limit. */
+	if (tensors > c->lim[WM_LIM_GGUF_TENSORS] ||
+	    (p->r.size && tensors > p->r.size / WM_GGUF_MIN_TENSOR_INFO)) {
+		p->r.pos = 8;
+		gg_over(p, "tensor count", tensors,
+		        tensors > c->lim[WM_LIM_GGUF_TENSORS] ?
+		        c->lim[WM_LIM_GGUF_TENSORS] :
+		        p->r.size / WM_GGUF_MIN_TENSOR_INFO);
 		return gg_problem(c, p);
 	}
 	for (uint64_t i = 0; i < kvs; i++)
@@ -987,11 +1080,13 @@ static int wm_scan_config(struct wm_ctx *c)
 
 	if (!wm_is_basename(api->artifact_path(c->a), "config.json"))
 		return 0;
-	if (api->artifact_size(c->a) > WM_CONFIG_MAX) {
-		api->log(WM_NAME, "config.json over 4 MiB not read");
+	if (api->artifact_size(c->a) > c->lim[WM_LIM_CONFIG]) {
+		api->log(WM_NAME, "config.json over the limit "
+		         WM_NAME ".config not read");
 		return 0;
 	}
-	rc = api->artifact_head(c->a, WM_CONFIG_MAX, &data, &len);
+	rc = api->artifact_head(c->a, (size_t)c->lim[WM_LIM_CONFIG], &data,
+	                        &len);
 	if (rc < 0)
 		return rc;
 	root = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES,
@@ -1031,7 +1126,10 @@ static int wm_init(const pdg_host_api *api, void **state)
 static int wm_scan(void *state, const pdg_artifact *a, pdg_emitter *out)
 {
 	struct wm_state *st = state;
-	struct wm_ctx c = { st->api, a, out };
+	struct wm_ctx c = { st->api, a, out, { 0 } };
+
+	for (int i = 0; i < WM_LIM_COUNT; i++)
+		c.lim[i] = pdg_limit_value(st->api, out, &wm_limits[i]);
 
 	/* A Git LFS pointer names the weights; it holds no header. */
 	if (st->api->artifact_flags(a) & PDG_ARTIFACT_LFS_POINTER)
@@ -1068,6 +1166,7 @@ static const pdg_plugin wm_plugin = {
 	.scan = wm_scan,
 	.finish = NULL,
 	.free = wm_free,
+	.limits = wm_limits,
 };
 
 PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);

@@ -9,3 +9,9 @@ e2e_init() {
 	trap 'rm -rf "$tmp"' EXIT
 	fails=0
 }
+# show_findings REPORT: one line per finding, for a failed check's log.
+show_findings() {
+	python3 -c "import json,sys; [print('  |', f['rule'], \
+f.get('subject'), f['evidence'].get('byte_offset'), f['message']) for f \
+in json.load(open(sys.argv[1]))['findings']]" "$1" || true
+}

@@ -29,11 +29,16 @@ class Evil:
 for proto in (0, 2, 4, 5):
     data = pickle.dumps({'weights': [1.0, 2.0], 'x': Evil()},
                         protocol=proto)
-    off = [pos for op, arg, pos in pickletools.genops(data)
+    ops = list(pickletools.genops(data))
+    off = [pos for op, arg, pos in ops
            if op.name in ('GLOBAL', 'STACK_GLOBAL', 'INST')][0]
+    call = [pos for op, arg, pos in ops
+            if op.name == 'REDUCE' and pos > off][0]
     put('evil%d' % proto, 'model.pkl', data)
     with open(os.path.join(root, 'evil%d.off' % proto), 'w') as f:
         f.write(str(off))
+    with open(os.path.join(root, 'evil%d.call' % proto), 'w') as f:
+        f.write(str(call))
 
 benign = collections.OrderedDict(
     [('layer.0', [1, 2, 3]), ('names', ('a', 'b')), ('s', {1, 2})])
@@ -84,23 +89,24 @@ audit() {
 	else bad "$1: exit $rc, want $2"; sed 's/^/  | /' "$tmp/$1.err"; fi
 }
 # check CASE NAME EXPR: EXPR holds; P lists this plugin's findings,
-# R(rule) those of one rule, OFF the offset pickletools found.
+# R(rule) those of one rule, OFF and CALL the offsets of the import and of
+# the REDUCE that calls it, as pickletools found them.
 check() {
-	local off=-1
+	local off=-1 call=-1
 	[ -f "$tmp/$1.off" ] && off=$(cat "$tmp/$1.off")
+	[ -f "$tmp/$1.call" ] && call=$(cat "$tmp/$1.call")
 	if python3 -c "import json,sys; r=json.load(open(sys.argv[1])); \
-OFF=int(sys.argv[2]); A=r['artifacts']; \
+OFF=int(sys.argv[2]); CALL=int(sys.argv[3]); A=r['artifacts']; \
 P=[f for f in r['findings'] if f['plugin']=='pickle-scan']; \
 R=lambda n: [f for f in P if f['rule']==n]; \
 I=(R('pickle.imports') or [{'properties':{}}])[0]['properties']; \
-sys.exit(0 if ($3) else 1)" "$tmp/$1.json" "$off" 2>"$tmp/check.err"
+sys.exit(0 if ($3) else 1)" "$tmp/$1.json" "$off" "$call" \
+		2>"$tmp/check.err"
 	then
 		ok "$1: $2"
 	else
 		bad "$1: $2: $3"; sed 's/^/  | /' "$tmp/check.err"
-		python3 -c "import json,sys; [print('  |', f['rule'], \
-f.get('subject'), f['evidence'].get('byte_offset'), f['message']) for f \
-in json.load(open(sys.argv[1]))['findings']]" "$tmp/$1.json" || true
+		show_findings "$tmp/$1.json"
 	fi
 }
 dangerous="R('pickle.dangerous-import')"
@@ -111,8 +117,12 @@ for p in 0 2 4 5; do
 ==1 and $dangerous[0]['subject'] in ('posix.system','os.system') and \
 $dangerous[0]['severity']=='error' and $dangerous[0]['kind']=='security' \
 and $dangerous[0]['evidence']['byte_offset']==OFF and \
-'calling it would run code' in $dangerous[0]['message'] and \
+'loading it runs code' in $dangerous[0]['message'] and \
 I['dangerous']==1"
+	check "evil$p" "the REDUCE that calls it" "$dangerous[0]['properties']\
+=={'called_by':'REDUCE','call_offset':CALL} and \
+'calls it (REDUCE at byte %d)' % CALL in $dangerous[0]['message'] and \
+I['called']==1"
 done
 if [ -e "$marker" ]; then bad "the hostile pickle ran"
 else ok "nothing ran (no $marker)"; fi

@@ -43,11 +43,14 @@ static void on_problem(pdg_walk *w, const pdg_problem *p, void *payload)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	pdg_limits lim = { 64u << 10, 4u << 20, 3, 16, 1000 };
+	pdg_limits lim = { .max_read = 64u << 10, .max_expand = 4u << 20,
+	                   .max_archive_depth = 3, .max_dir_depth = 16,
+	                   .max_files = 1000, .max_expand_ratio = 100,
+	                   .max_findings = 10, .max_artifacts = 100 };
 	pdg_source_cb cb = { on_artifact, on_problem, NULL };
 	pdg_walk w;
 	struct pdg_artifact a;
-	struct mem_src m = { data, size };
+	struct pdg_mem_stream m = { data, size };
 
 	memset(&w, 0, sizeof(w));
 	w.limits = &lim;

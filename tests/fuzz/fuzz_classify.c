@@ -17,7 +17,7 @@ static const char *const names[] = {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pdg_artifact a;
-	struct mem_src m;
+	struct pdg_mem_stream m;
 	char oid[72];
 	uint64_t lfs_size;
 

@@ -85,6 +85,9 @@ static void names(void **state)
 		{ "x.zip", PDG_KIND_ARCHIVE },
 		{ "x.7z", PDG_KIND_ARCHIVE },
 		{ "model.onnx", PDG_KIND_ONNX },
+		{ "model.keras", PDG_KIND_ARCHIVE },
+		{ "model.h5", PDG_KIND_HDF5 },
+		{ "weights.hdf5", PDG_KIND_HDF5 },
 		{ "main.py", PDG_KIND_OTHER },
 	};
 	(void)state;
@@ -129,6 +132,11 @@ static void magic(void **state)
 	                          NULL, NULL), PDG_KIND_OTHER);
 	assert_int_equal(classify("model", "GGUF\x03\0\0\0", 8, NULL, NULL),
 	                 PDG_KIND_GGUF);
+	/* HDF5 by signature when the name says nothing */
+	assert_int_equal(classify("saved_model", "\x89HDF\r\n\x1a\n\0", 9,
+	                          NULL, NULL), PDG_KIND_HDF5);
+	assert_int_equal(classify("saved_model", "\x89HDF\r\n\x1a", 7,
+	                          NULL, NULL), PDG_KIND_OTHER);
 	/* a .safetensors whose header length points past the end is not
 	 * taken for one by content; it keeps its name's kind */
 	st[0] = 0xff;

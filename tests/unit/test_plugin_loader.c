@@ -205,6 +205,47 @@ static void test_no_scan(void **state)
 	expect_refused("no-scan", "descriptor has no scan callback");
 }
 
+static void test_limits(void **state)
+{
+	pdg_plugin_set *s;
+	char *dir;
+	pdg_plugin_info in = load_single(&s, "limits", &dir);
+
+	(void)state;
+	assert_int_equal(in.loaded, 1);
+	assert_non_null(in.limits);
+	assert_string_equal(in.limits[0].name, "limits.max-things");
+	assert_int_equal(in.limits[0].default_value, 10);
+	assert_string_equal(in.limits[0].description,
+	                    "things looked at per file");
+	assert_string_equal(in.limits[1].name, "limits.max-depth");
+	assert_null(in.limits[2].name);
+	pdg_plugin_set_free(s);
+	free(dir);
+}
+
+static void test_bad_limit(void **state)
+{
+	(void)state;
+	expect_refused("bad-limit", "invalid limit name 'other.max-things' "
+	               "(want 'bad-limit.' and [a-z0-9.-])");
+}
+
+/* A descriptor that ends before `limits` predates them: loaded, and the
+ * bytes past its end are never read. */
+static void test_old_struct(void **state)
+{
+	pdg_plugin_set *s;
+	char *dir;
+	pdg_plugin_info in = load_single(&s, "old-struct", &dir);
+
+	(void)state;
+	assert_int_equal(in.loaded, 1);
+	assert_null(in.limits);
+	pdg_plugin_set_free(s);
+	free(dir);
+}
+
 /* One file of the given content in a fresh dir; expect `error`. */
 static void expect_file_refused(const char *content, size_t len,
                                 const char *error)
@@ -516,6 +557,9 @@ int main(void)
 		cmocka_unit_test(test_small_struct),
 		cmocka_unit_test(test_bad_name),
 		cmocka_unit_test(test_no_scan),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_bad_limit),
+		cmocka_unit_test(test_old_struct),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_truncated_elf),
 		cmocka_unit_test(test_fifo_and_symlink),

@@ -219,7 +219,12 @@ static void test_judge_order(void **state)
 	add(&fs, "obligation.other", PDG_SEVERITY_ERROR, "MIT");
 	add(&fs, "license.incompatible", PDG_SEVERITY_INFO, NULL);
 	add(&fs, "card.metadata", PDG_SEVERITY_WARNING, NULL);
+	/* Findings only counted are judged by the rule they stand for. */
+	add(&fs, "core.findings-truncated", PDG_SEVERITY_ERROR,
+	    "terms.competing-use");
 	assert_int_equal(pdg_policy_judge(p, &fs, -1, 0, "2026-06-01"), 1);
+	assert_string_equal(verdict_of(&fs, "core.findings-truncated"),
+	                    "warn");
 	assert_string_equal(verdict_of(&fs, "terms.competing-use"), "warn");
 	assert_string_equal(verdict_of(&fs, "terms.outputs-prohibited"),
 	                    "fail");

@@ -30,11 +30,11 @@
 
 static const pdg_plugin plugin_license = {
 	PDG_PLUGIN_ABI_VERSION, sizeof(pdg_plugin), "license", "1.2.0",
-	"licences", 0, 0, NULL, NULL, NULL, NULL
+	"licences", 0, 0, NULL, NULL, NULL, NULL, NULL
 };
 static const pdg_plugin plugin_broken = {
 	PDG_PLUGIN_ABI_VERSION, sizeof(pdg_plugin), "broken", "0.1",
-	"fails", 0, 0, NULL, NULL, NULL, NULL
+	"fails", 0, 0, NULL, NULL, NULL, NULL, NULL
 };
 
 /* ---- building the audit ---- */

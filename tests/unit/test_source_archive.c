@@ -732,6 +732,43 @@ static void test_expand_limit_nested(void **state)
 	check_bomb("tar", 1, 1, 1);
 }
 
+/* 96 MiB of zeros from a few hundred KiB: max_expand_ratio stops it
+ * soon after 64 MiB, long before max_expand; 0 turns the ratio off. */
+static void test_expand_ratio(void **state)
+{
+	pdg_buf b = PDG_BUF_INIT;
+	entry e[] = { { "zeros.bin", NULL, 96u << 20, E_ZEROS, NULL } };
+	walker k;
+	seen s = { 0 };
+	char *p;
+	int i;
+
+	(void)state;
+	BUILD(&b, "tar", 1, e);
+	p = save("ratio.tar.gz", b.ptr, b.len);
+	walker_init(&k, &s);
+	k.lim.max_expand_ratio = 100;
+	assert_int_equal(pdg_source_archive_walk_file(&k.w, p), 0);
+	assert_true(k.w.expand_exceeded);
+	assert_true(k.w.ratio_exceeded);
+	assert_true(k.w.expanded > (64u << 20));
+	assert_true(k.w.expanded < (72u << 20));
+	i = find_problem(&s, "source.expand-ratio", NULL);
+	assert_true(i >= 0);
+	assert_non_null(strstr(s.msgs[i], "limit max_expand_ratio 100"));
+	assert_int_equal(find_problem(&s, "source.expand-limit", NULL), -1);
+	seen_free(&s);
+
+	walker_init(&k, &s);
+	k.lim.max_expand_ratio = 0;
+	assert_int_equal(pdg_source_archive_walk_file(&k.w, p), 0);
+	assert_false(k.w.expand_exceeded);
+	assert_int_equal(find_problem(&s, "source.expand-ratio", NULL), -1);
+	seen_free(&s);
+	pdg_buf_free(&b);
+	free(p);
+}
+
 static void test_file_limit(void **state)
 {
 	pdg_buf b = PDG_BUF_INIT;
@@ -801,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_expand_limit_reader),
 		cmocka_unit_test(test_expand_limit_zip),
 		cmocka_unit_test(test_expand_limit_nested),
+		cmocka_unit_test(test_expand_ratio),
 		cmocka_unit_test(test_file_limit),
 		cmocka_unit_test(test_in_directory),
 	};

@@ -57,10 +57,20 @@ typedef struct pdg_limits {
 	uint32_t max_history;       /**< commits of a git repository's
 	                                 history searched for licence
 	                                 changes; 0 = none */
+	uint64_t max_expand_ratio;  /**< bytes decompressed per byte read,
+	                                 once 64 MiB were decompressed */
+	uint64_t max_findings;      /**< findings of one rule per input */
+	uint64_t max_artifacts;     /**< artifacts listed in the report */
 } pdg_limits;
 
+/* Designated: fields are appended, and a positional list would silently
+ * shift when they are. */
 #define PDG_LIMITS_DEFAULT \
-	{ 16u << 20, 8ull << 30, 8, 256, 10000000, 1000 }
+	{ .max_read = 16u << 20, .max_expand = 8ull << 30, \
+	  .max_archive_depth = 8, .max_dir_depth = 256, \
+	  .max_files = 10000000, .max_expand_ratio = 250, \
+	  .max_findings = 1000, .max_artifacts = 100000, \
+	  .max_history = 1000 }
 
 /** What the policy makes of a finding. */
 typedef enum pdg_verdict {
@@ -94,6 +104,12 @@ typedef struct pdg_finding {
 
 typedef struct pdg_audit pdg_audit;
 
+/** A plugin limit set by the user (`--limit NAME=VALUE`). */
+typedef struct pdg_limit_setting {
+	const char *name;           /**< as a plugin declared it */
+	uint64_t value;
+} pdg_limit_setting;
+
 typedef struct pdg_audit_options {
 	unsigned int version;       /**< PDG_AUDIT_OPTIONS_VERSION */
 	const char *rev;            /**< git revision for repositories */
@@ -104,12 +120,16 @@ typedef struct pdg_audit_options {
 	int progress;               /**< progress lines on stderr */
 	int verbose;                /**< plugin log lines on stderr */
 	pdg_limits limits;
+	/** Plugin limits to change; each name must be declared by a loaded
+	 *  plugin (pdg_audit_new() fails with PDG_EUSAGE otherwise). */
+	const pdg_limit_setting *plugin_limits;
+	size_t nplugin_limits;
 } pdg_audit_options;
 
 #define PDG_AUDIT_OPTIONS_VERSION 1
 #define PDG_AUDIT_OPTIONS_INIT \
 	{ PDG_AUDIT_OPTIONS_VERSION, NULL, NULL, PDG_SEVERITY_ERROR, 0, 0, 0, \
-	  PDG_LIMITS_DEFAULT }
+	  PDG_LIMITS_DEFAULT, NULL, 0 }
 
 /** Create an audit and load plugins.  Plugin load failures are recorded
  *  (see pdg_plugins_*), not fatal. */
@@ -174,6 +194,7 @@ typedef struct pdg_plugin_info {
 	uint32_t kinds;
 	int loaded;              /**< 1 loaded, 0 refused */
 	const char *error;       /**< why it was refused, or NULL */
+	const pdg_limit_desc *limits; /**< ended by a NULL name, or NULL */
 } pdg_plugin_info;
 
 /** Find and load plugins from extra_path (':'-separated, may be NULL),

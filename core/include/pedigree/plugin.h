@@ -58,6 +58,7 @@ typedef enum pdg_artifact_kind {
 	PDG_KIND_TOKENIZER,     /**< tokenizer.json, tokenizer.model, vocab */
 	PDG_KIND_DATASET,       /**< jsonl / json / csv / parquet shard */
 	PDG_KIND_ARCHIVE,       /**< tar, tar.gz, tar.zst, zip, 7z */
+	PDG_KIND_HDF5,          /**< HDF5: Keras .h5 models and weights */
 	PDG_KIND_COUNT_         /**< not a kind: number of kinds */
 } pdg_artifact_kind;
 
@@ -120,6 +121,19 @@ typedef struct pdg_finding_desc {
 	{ sizeof(pdg_finding_desc), PDG_FINDING_METADATA, PDG_SEVERITY_INFO, \
 	  1.0, NULL, NULL, NULL, NULL, NULL, 0, 0, -1, NULL }
 
+/**
+ * A limit a plugin enforces against hostile input (docs/limits.md).  A
+ * plugin lists its limits in pdg_plugin.limits; a user changes one with
+ * `pedigree audit --limit NAME=VALUE`; the plugin reads the value in
+ * force with pdg_limit_value().  Reaching a limit is a finding, never a
+ * crash or an unbounded allocation.
+ */
+typedef struct pdg_limit_desc {
+	const char *name;          /**< "<plugin name>.<what>", [a-z0-9.-] */
+	uint64_t default_value;
+	const char *description;   /**< one line for `pedigree plugins` */
+} pdg_limit_desc;
+
 /** Services the host offers plugins.  Append-only. */
 typedef struct pdg_host_api {
 	uint32_t abi_version;      /**< PDG_PLUGIN_ABI_VERSION of the host */
@@ -162,6 +176,14 @@ typedef struct pdg_host_api {
 	const char *(*last_error)(void);
 	/** Write a diagnostic line to the host's log (stderr with -v). */
 	void (*log)(const char *plugin, const char *message);
+
+	/* --- appended after ABI version 1: check with PDG_HOST_HAS() --- */
+
+	/** The value in force for limit `name`, which the calling plugin
+	 *  declared in pdg_plugin.limits: what the user set, else the
+	 *  declared default; `fallback` for a name it did not declare. */
+	uint64_t (*limit)(pdg_emitter *e, const char *name,
+	                  uint64_t fallback);
 } pdg_host_api;
 
 /** True when the host offers field f (appended after version 1). */
@@ -192,7 +214,26 @@ typedef struct pdg_plugin {
 	int (*finish)(void *state, pdg_emitter *out);
 	/** Release state; must accept NULL. */
 	void (*free)(void *state);
+
+	/* --- appended after ABI version 1 --- */
+
+	/** The limits this plugin enforces, ended by an entry whose name is
+	 *  NULL; or NULL.  At most PDG_PLUGIN_MAX_LIMITS. */
+	const pdg_limit_desc *limits;
 } pdg_plugin;
+
+#define PDG_PLUGIN_MAX_LIMITS 64
+
+/** The value in force for a limit the plugin declared: the user's
+ *  --limit, else d->default_value (also with hosts that predate limits). */
+static inline uint64_t pdg_limit_value(const pdg_host_api *api,
+                                       pdg_emitter *e,
+                                       const pdg_limit_desc *d)
+{
+	if (PDG_HOST_HAS(api, limit))
+		return api->limit(e, d->name, d->default_value);
+	return d->default_value;
+}
 
 /** The entry point's type. host_abi_version lets a plugin that supports
  *  several ABIs pick one; most return their descriptor unconditionally. */

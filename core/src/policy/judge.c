@@ -254,13 +254,27 @@ static int opt_match(const char *glob, const char *s)
 	return !glob || (s && pdg_policy_glob(glob, s));
 }
 
+/* A core.findings-truncated finding stands for the findings of one rule
+ * (its subject) that were only counted: it is judged as they would have
+ * been, by an exception only when that exception covers all of them. */
+static const char *judged_rule(const pdg_finding *f, int *summary)
+{
+	*summary = !strcmp(f->rule, "core.findings-truncated") && f->subject;
+	return *summary ? f->subject : f->rule;
+}
+
 static const pdg_policy_exception *exception_for(const pdg_policy *p,
                                                  const pdg_finding *f)
 {
+	int summary;
+	const char *rule = judged_rule(f, &summary);
+
 	for (size_t i = 0; i < p->nexceptions; i++) {
 		const pdg_policy_exception *x = &p->exceptions[i];
-		if (pdg_policy_glob(x->rule, f->rule) &&
-		    opt_match(x->subject, f->subject) &&
+		if (summary && (x->subject || x->path))
+			continue;
+		if (pdg_policy_glob(x->rule, rule) &&
+		    (summary || opt_match(x->subject, f->subject)) &&
 		    opt_match(x->component, f->component) &&
 		    opt_match(x->path, f->path))
 			return x;
@@ -290,6 +304,7 @@ static void judge_one(const pdg_policy *p, pdg_finding *f, int fail_on,
 	const pdg_policy_exception *x = exception_for(p, f);
 	const pdg_policy_rule *r;
 	pdg_verdict v;
+	int summary;
 	char *why;
 
 	if (x && strcmp(x->expires, today) < 0) {
@@ -302,7 +317,7 @@ static void judge_one(const pdg_policy *p, pdg_finding *f, int fail_on,
 		why = pdg_xasprintf("exception until %s (%s:%u: %s; approved "
 		                    "by %s)", x->expires, p->file, x->line,
 		                    x->reason, x->approved_by);
-	} else if ((r = rule_for(p, f->rule)) != NULL) {
+	} else if ((r = rule_for(p, judged_rule(f, &summary))) != NULL) {
 		v = r->action;
 		why = pdg_xasprintf("policy %s: rule %s: %s", p->name, r->glob,
 		                    pdg_verdict_name(v));
