@@ -740,16 +740,48 @@ static int in_text_match(const lic_text *t, const pdg_license_result *r,
 	return 0;
 }
 
+/* Bytes of a model card's front matter where phrases do not count: its
+ * `license:` and `tags:` are declarations (card_tags() reads them), not
+ * notices; only the extra_gated_prompt there holds licence text. */
+struct sig_skip {
+	size_t fm_end, gated_start, gated_end;
+};
+
+static void sig_skip_init(struct sig_skip *k, const lic_text *t)
+{
+	k->fm_end = pdg_license_front_matter_end(t->src, t->src_len);
+	k->gated_start = k->gated_end = 0;
+	/* Without a gated prompt the section found is a Markdown one, after
+	 * the front matter: it then exempts nothing in it. */
+	if (k->fm_end)
+		(void)pdg_license_card_section(&k->gated_start, &k->gated_end,
+		                               t->src, t->src_len);
+}
+
+static int sig_skipped(const struct sig_skip *k, const lic_text *t,
+                       size_t p)
+{
+	size_t off = t->tok[p].off;
+
+	return off < k->fm_end &&
+	       !(off >= k->gated_start && off < k->gated_end);
+}
+
 /* First position of every phrase in t outside the spans of text
  * matches (SIZE_MAX: absent), in one pass over the tokens. */
 static void sig_positions(const struct sig_index *x, const lic_text *t,
                           const pdg_license_result *r, size_t *pos)
 {
+	struct sig_skip skip;
+
+	sig_skip_init(&skip, t);
 	for (size_t k = 0; k < x->nph; k++)
 		pos[k] = SIZE_MAX;
 	for (size_t p = 0; p < t->n; p++) {
 		size_t s = sig_slot(x, t->hash[p]);
 
+		if (sig_skipped(&skip, t, p))
+			continue;
 		for (uint32_t k = x->slot[s]; k != UINT32_MAX;
 		     k = x->ph[k].next) {
 			const struct sig_phrase *ph = &x->ph[k];
