@@ -174,11 +174,9 @@ for i in range(1, 10):
 lines += ['---', '']
 open(os.path.join(d, 'README.md'), 'w').write('\n'.join(lines))
 PY
-start=$(date +%s)
+# audit's watchdog, not a timing: expanding the aliases (9^10 nodes) would
+# not finish within it, however fast the machine.
 audit bomb
-end=$(date +%s)
-[ $((end - start)) -le 5 ] && ok "bomb: finished fast" ||
-	bad "bomb: took $((end - start))s"
 check bomb "alias bomb refused" \
   "line(one('card.front-matter-invalid'))==3 and \
 'alias' in one('card.front-matter-invalid')['message']"
