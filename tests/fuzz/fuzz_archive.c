@@ -43,7 +43,7 @@ static void on_problem(pdg_walk *w, const pdg_problem *p, void *payload)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	pdg_limits lim = { 64u << 10, 4u << 20, 3, 16, 1000 };
+	pdg_limits lim = { 64u << 10, 4u << 20, 3, 16, 1000, 0 };
 	pdg_source_cb cb = { on_artifact, on_problem, NULL };
 	pdg_walk w;
 	struct pdg_artifact a;
