@@ -93,7 +93,7 @@ static void build_unique(struct query *q)
 			struct ugram *g = &q->u[q->nu];
 
 			g->h = h;
-			g->key = lic_db_lookup(q->db, h);
+			g->key = -1;        /* looked up below */
 			g->first = (uint32_t)i;
 			g->active = 0;
 			slot[s] = (uint32_t)q->nu++;
@@ -102,6 +102,15 @@ static void build_unique(struct query *q)
 		q->u[slot[s]].active++;
 	}
 	free(slot);
+	/* The database lookups miss the cache; they are independent, so
+	 * their loads are started ahead of use (bucket 16 ahead, key 8). */
+	for (size_t i = 0; i < q->nu; i++) {
+		if (i + 16 < q->nu)
+			lic_db_prefetch(q->db, q->u[i + 16].h, 0);
+		if (i + 8 < q->nu)
+			lic_db_prefetch(q->db, q->u[i + 8].h, 1);
+		q->u[i].key = lic_db_lookup(q->db, q->u[i].h);
+	}
 	q->stamp = pdg_xcalloc(q->nu + 1, sizeof(uint32_t));
 }
 
@@ -147,6 +156,15 @@ static void score_round(struct query *q)
 		const struct ugram *g = &q->u[i];
 		double w;
 
+		/* Each n-gram's postings are a cache miss away: start the
+		 * loads of the next ones (offsets 8 ahead, postings 4). */
+		if (i + 8 < q->nu && q->u[i + 8].key >= 0) {
+			__builtin_prefetch(&db->post_off[q->u[i + 8].key]);
+			__builtin_prefetch(&db->weight[q->u[i + 8].key]);
+		}
+		if (i + 4 < q->nu && q->u[i + 4].key >= 0)
+			__builtin_prefetch(&db->postings[
+				db->post_off[q->u[i + 4].key]]);
 		if (!g->active)
 			continue;
 		w = g->key >= 0 ? db->weight[g->key] : db->w_max;
