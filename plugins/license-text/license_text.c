@@ -131,12 +131,17 @@ static int emit_match(struct lt_scan *s, const pdg_license_result *r,
 	json_object_set_new(props, "clauses",
 	                    clauses_in(r, m->line_start, m->line_end));
 	json_object_set_new(props, "scope", scope_of(s));
-	snprintf(msg, sizeof(msg), "%s %s%s%s (lines %u-%u, containment "
-	         "%.2f)", m->doc == PDG_LICENSE_DOC_LICENSE ? "licence" :
+	/* A match by phrases names the document; containment then counts
+	 * phrases, not text. */
+	snprintf(msg, sizeof(msg), "%s %s%s%s (lines %u-%u, %s %.2f)",
+	         m->doc == PDG_LICENSE_DOC_LICENSE ? "licence" :
 	         m->doc == PDG_LICENSE_DOC_USE_POLICY ? "use policy" :
 	         "terms", m->id, m->part_of ? ", part of " : "",
 	         m->part_of ? m->part_of : "", (unsigned)m->line_start,
-	         (unsigned)m->line_end, m->containment);
+	         (unsigned)m->line_end, m->method == PDG_LICENSE_BY_SIGNATURE ?
+	         "named by its title or notice, confidence" : "containment",
+	         m->method == PDG_LICENSE_BY_SIGNATURE ? m->confidence :
+	         m->containment);
 	d.kind = m->doc == PDG_LICENSE_DOC_LICENSE ? PDG_FINDING_LICENSE :
 	         PDG_FINDING_TERMS;
 	d.severity = PDG_SEVERITY_INFO;

@@ -217,4 +217,26 @@ records = {
 }
 for n, d in records.items():
     put('fuzz_records', n, d)
+
+# Licence texts written here: naming lines, clauses, notices, SPDX lines,
+# a gated card, Chinese.  The first byte picks the entry points (15: all).
+licence = {
+    'llama': 'LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\nLlama 3.1 Version '
+             'Release Date: July 23, 2024\n1. Grant. You may use it.\n',
+    'clauses': 'You may not use the Model for commercial purposes. More '
+               'than 700,000,000 monthly active users need a licence. '
+               'Names must begin with "Foo". Display "Built with Foo".\n',
+    'notice': 'The code is licensed under the Apache License, Version 2.0.'
+              '\nData: CC BY-NC-SA 4.0.\n',
+    'spdx': 'SPDX-License-Identifier: (MIT OR Apache-2.0) AND '
+            'GPL-2.0-only WITH Classpath-exception-2.0\n',
+    'card': '---\nlicense: other\nlicense_name: qwen\nextra_gated_prompt:'
+            ' "Qwen LICENSE AGREEMENT\\nYou may use it.\\u201cq\\u201d"'
+            '\n---\n# Card\n\n## License\n\nSee above.\n',
+    'zh': '\u6a21\u578b\u8bb8\u53ef\u534f\u8bae\u3002\u4e0d\u5f97'
+          '\u7528\u4e8e\u5546\u4e1a\u7528\u9014\u3002\u6708\u6d3b'
+          '\u8dc3\u7528\u6237\u8d85\u8fc7 1 \u4ebf\u3002\n',
+}
+for n, t in licence.items():
+    put('fuzz_license', n, bytes([15]) + t.encode('utf-8'))
 PY

@@ -381,6 +381,25 @@ static void test_outputs_facts(void **state)
 	assert_non_null(duty(ap, "notice-file"));
 	assert_non_null(duty(ap, "state-changes"));
 	assert_int_equal(ap->outputs, PDG_KB_OUTPUTS_UNRESTRICTED);
+
+	/* Checked against the texts: the 3.2, 3.3 and 4 use policies
+	 * withhold the multimodal models from the EU; 3.1's does not. */
+	assert_non_null(limit(must_find(kb, "LicenseRef-Llama-3.2-Community"),
+	                      "region"));
+	assert_non_null(limit(must_find(kb, "LicenseRef-Llama-3.3-Community"),
+	                      "region"));
+	assert_non_null(limit(must_find(kb, "LicenseRef-Llama-4-Community"),
+	                      "region"));
+	assert_null(limit(l31, "region"));
+	/* Mistral: research licence limits outputs too; Falcon 180B needs
+	 * permission for hosting. */
+	const pdg_kb_entry *mrl = must_find(kb, "LicenseRef-Mistral-Research");
+	assert_int_equal(mrl->commercial, PDG_KB_COMMERCIAL_RESEARCH_ONLY);
+	assert_int_equal(mrl->outputs, PDG_KB_OUTPUTS_CONDITIONAL);
+	assert_int_equal(must_find(kb, "LicenseRef-Mistral-Non-Production")
+	                 ->commercial, PDG_KB_COMMERCIAL_NON_COMMERCIAL);
+	assert_non_null(limit(must_find(kb, "LicenseRef-Falcon-180B-TII"),
+	                      "hosting-use"));
 	pdg_kb_free(kb);
 }
 

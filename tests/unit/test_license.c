@@ -767,6 +767,26 @@ static void robust_to_presentation(void **state)
 	pdg_license_result_free(base);
 }
 
+/* "---\nlicense: other\nextra_gated_prompt: \"TEXT\"\n---\n" with TEXT
+ * escaped as JSON, the way hub cards carry a licence. */
+static void gated_card(char **out, const char *text)
+{
+	size_t n = strlen(text), k = 0;
+	char *s = malloc(n * 2 + 128);
+
+	assert_non_null(s);
+	k += (size_t)sprintf(s, "---\nlicense: other\n"
+	                     "extra_gated_fields:\n  Name: text\n"
+	                     "extra_gated_prompt: \"");
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' || *p == '"' || *p == '\\')
+			s[k++] = '\\';
+		s[k++] = *p == '\n' ? 'n' : *p;
+	}
+	strcpy(s + k, "\"\n---\n# Card\n");
+	*out = s;
+}
+
 static void embedded_and_several(void **state)
 {
 	char *readme, *both;
@@ -812,6 +832,16 @@ static void embedded_and_several(void **state)
 	r = identify(ACME_BODY("2.0", "Nothing more."));
 	assert_string_equal(r->license, "LicenseRef-Acme-2.0");
 	pdg_license_result_free(r);
+	/* A gated model card: the whole licence in one JSON-escaped YAML
+	 * string of the front matter. */
+	gated_card(&both, acme_10);
+	r = identify(both);
+	assert_string_equal(r->license, "LicenseRef-Acme-1.0");
+	assert_true(r->matches[0].containment > 0.95);
+	assert_int_equal(r->matches[0].line_start, 5);
+	assert_int_equal(r->matches[0].line_end, 5);
+	pdg_license_result_free(r);
+	free(both);
 }
 
 /* A partial or altered text is never reported as the licence. */

@@ -242,6 +242,19 @@ static void notices(void **state)
 		assert_true(r->matches[0].confidence <= 0.6);
 		pdg_license_result_free(r);
 	}
+	/* A card's front-matter tags are declarations, not notices: the
+	 * tag alone names nothing, the same words in the body do. */
+	r = identify("---\nlicense: cc-by-4.0\ntags: [cc-by-nc-4.0]\n---\n"
+	             "# Data\n", kb);
+	assert_int_equal(r->n_matches, 0);
+	assert_string_equal(r->card_license, "cc-by-4.0");
+	pdg_license_result_free(r);
+	r = identify("---\nlicense: cc-by-4.0\n---\n# Data\n\nShared under "
+	             "CC BY 4.0.\n", kb);
+	assert_int_equal(r->n_matches, 1);
+	assert_string_equal(r->matches[0].id, "CC-BY-4.0");
+	assert_int_equal(r->matches[0].line_start, 6);
+	pdg_license_result_free(r);
 	/* Two notices in one README: both licences. */
 	r = identify("Code: released under the MIT License.\nWeights: "
 	             "licensed under the Llama 3.2 Community License.\n", kb);

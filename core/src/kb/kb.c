@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,12 @@ struct pdg_kb {
 	size_t capprovs;
 	size_t bytes;
 	pdg_kb_arena *arena;
+	/* One value derived from the entries (pdg_kb_cache): the KB is
+	 * read-only to its users, the cache is built once under the lock. */
+	pthread_mutex_t cache_lock;
+	void *cache;
+	void *(*cache_build)(const pdg_kb *);
+	void (*cache_free)(void *);
 };
 
 struct load_ctx {
@@ -397,7 +404,30 @@ static int finish(pdg_kb *kb, const char *what)
 
 static pdg_kb *kb_new(void)
 {
-	return pdg_xcalloc(1, sizeof(pdg_kb));
+	pdg_kb *kb = pdg_xcalloc(1, sizeof(pdg_kb));
+
+	pthread_mutex_init(&kb->cache_lock, NULL);
+	return kb;
+}
+
+void *pdg_kb_cache(const pdg_kb *kb, void *(*build)(const pdg_kb *),
+                   void (*destroy)(void *))
+{
+	pdg_kb *k = (pdg_kb *)kb;   /* the cache is not the KB's content */
+	void *v = NULL;
+
+	if (!kb || !build)
+		return NULL;
+	pthread_mutex_lock(&k->cache_lock);
+	if (!k->cache_build) {
+		k->cache = build(kb);
+		k->cache_build = build;
+		k->cache_free = destroy;
+	}
+	if (k->cache_build == build)
+		v = k->cache;
+	pthread_mutex_unlock(&k->cache_lock);
+	return v;
 }
 
 int pdg_kb_load_default(pdg_kb **out)
@@ -512,6 +542,9 @@ void pdg_kb_free(pdg_kb *kb)
 {
 	if (!kb)
 		return;
+	if (kb->cache && kb->cache_free)
+		kb->cache_free(kb->cache);
+	pthread_mutex_destroy(&kb->cache_lock);
 	pdg_kb_arena_free(kb->arena);
 	free(kb->items);
 	free(kb->provs);

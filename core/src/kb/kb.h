@@ -112,6 +112,12 @@ const pdg_kb_entry *pdg_kb_find(const pdg_kb *kb, const char *id);
 const pdg_kb_entry *pdg_kb_find_hf(const pdg_kb *kb, const char *tag,
                                    const char *license_name);
 void pdg_kb_free(pdg_kb *kb);
+/** A value derived from the entries (the matcher's index of markers and
+ *  signatures): built by build() on first use, shared by every later
+ *  caller and thread, freed by destroy() in pdg_kb_free().  One cache per
+ *  KB: a caller with another build() gets NULL and builds its own. */
+void *pdg_kb_cache(const pdg_kb *kb, void *(*build)(const pdg_kb *kb),
+                   void (*destroy)(void *value));
 
 /* ---- the model catalogue ------------------------------------------------
  *

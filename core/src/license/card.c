@@ -180,3 +180,15 @@ int pdg_license_card_section(size_t *start, size_t *end, const char *text,
 		return 1;
 	return licence_heading(start, end, text, text + len);
 }
+
+size_t pdg_license_front_matter_end(const char *text, size_t len)
+{
+	const char *e;
+
+	if (!text || !len)
+		return 0;
+	if (len > PDG_LICENSE_MAX_TEXT)
+		len = PDG_LICENSE_MAX_TEXT;
+	e = front_matter_end(text, text + len);
+	return e ? (size_t)(e - text) : 0;
+}

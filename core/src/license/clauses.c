@@ -192,8 +192,8 @@ struct compiled {
 static struct compiled compiled[N_RULES];
 static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
 
-/* Which rules can start at a token: whole words by hash (sorted for
- * bsearch), and masks of the rules that start otherwise. */
+/* Which rules can start at a token: whole words by hash, and masks of
+ * the rules that start otherwise. */
 _Static_assert(N_RULES <= 64, "rule masks are 64 bits");
 struct first_word {
 	uint64_t hash;
@@ -201,6 +201,21 @@ struct first_word {
 };
 static struct first_word first_words[N_RULES * MAX_ALTS];
 static size_t n_first_words;
+/* The same, hashed: FIRST_SLOTS is a power of two well above the number
+ * of first words (at most N_RULES * MAX_ALTS). */
+#define FIRST_SLOTS 4096u
+_Static_assert(N_RULES * MAX_ALTS < FIRST_SLOTS / 2, "first-word table");
+static struct first_word first_table[FIRST_SLOTS];
+
+/* Slot of a token hash: empty (rules == 0) or holding that hash. */
+static size_t first_slot(uint64_t h)
+{
+	size_t s = (size_t)(h ^ (h >> 29)) & (FIRST_SLOTS - 1);
+
+	while (first_table[s].rules && first_table[s].hash != h)
+		s = (s + 1) & (FIRST_SLOTS - 1);
+	return s;
+}
 static uint64_t prefix_first;  /* first element has prefix alternatives */
 static uint64_t other_first;   /* first element is a number or a quote */
 
@@ -258,14 +273,6 @@ static void compile_pattern(struct pattern *pt, const char *s, size_t len)
 
 static int word_match(const struct elem *el, const lic_text *t, size_t i);
 
-static int first_cmp(const void *a, const void *b)
-{
-	uint64_t x = ((const struct first_word *)a)->hash;
-	uint64_t y = ((const struct first_word *)b)->hash;
-
-	return (x > y) - (x < y);
-}
-
 static void index_first(size_t r, const struct elem *el)
 {
 	if (el->kind != E_WORD) {
@@ -309,19 +316,22 @@ static void compile_all(void)
 		if (c->pat.n)
 			index_first(i, &c->pat.e[0]);
 	}
-	qsort(first_words, n_first_words, sizeof(*first_words), first_cmp);
+	/* rules_at() runs for every token of every text: an open-addressing
+	 * table instead of a binary search. */
+	for (size_t k = 0; k < n_first_words; k++) {
+		size_t sl = first_slot(first_words[k].hash);
+
+		first_table[sl] = first_words[k];
+	}
 }
 
 /* Rules whose first element may match token i. */
 static uint64_t rules_at(const lic_text *t, size_t i)
 {
-	struct first_word key, *hit;
 	uint64_t m = other_first;
+	const struct first_word *hit = &first_table[first_slot(t->hash[i])];
 
-	key.hash = t->hash[i];
-	hit = bsearch(&key, first_words, n_first_words, sizeof(key),
-	              first_cmp);
-	if (hit)
+	if (hit->rules && hit->hash == t->hash[i])
 		m |= hit->rules;
 	for (uint64_t p = prefix_first; p; p &= p - 1) {
 		size_t r = (size_t)__builtin_ctzll(p);

@@ -274,6 +274,16 @@ void lic_db_fini(pdg_license_db *db)
 	memset(db, 0, sizeof(*db));
 }
 
+void lic_db_prefetch(const pdg_license_db *db, uint64_t h, int stage)
+{
+	uint32_t key = lic_db_key_of(h);
+
+	if (stage == 0)
+		__builtin_prefetch(&db->bucket[key >> 16]);
+	else
+		__builtin_prefetch(&db->keys[db->bucket[key >> 16]]);
+}
+
 long lic_db_lookup(const pdg_license_db *db, uint64_t h)
 {
 	uint32_t key = lic_db_key_of(h);

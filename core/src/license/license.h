@@ -170,6 +170,9 @@ char *pdg_license_utf8_copy(const char *s, size_t n);
  *  1 (found, [*start, *end) set), 0 (none). */
 int pdg_license_card_section(size_t *start, size_t *end, const char *text,
                              size_t len);
+/** Offset of the closing line of a model card's YAML front matter, 0
+ *  when the text has none. */
+size_t pdg_license_front_matter_end(const char *text, size_t len);
 
 /* JSON (jansson objects, new references), the same for every caller.
  * Reals are rounded to 4 decimals. */

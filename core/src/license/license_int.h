@@ -202,6 +202,10 @@ int lic_db_init(pdg_license_db *db, const uint8_t *data, size_t len);
 void lic_db_fini(pdg_license_db *db);
 /** Index of the key for hash h, or -1. */
 long lic_db_lookup(const pdg_license_db *db, uint64_t h);
+/** Start loading what lic_db_lookup(h) reads: stage 0 its bucket, stage
+ *  1 (once the bucket is loaded) its first key.  Lookups are independent;
+ *  prefetching a few ahead overlaps their cache misses. */
+void lic_db_prefetch(const pdg_license_db *db, uint64_t h, int stage);
 static inline uint32_t lic_db_key_of(uint64_t h)
 {
 	return (uint32_t)(h >> 32);

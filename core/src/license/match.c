@@ -93,7 +93,7 @@ static void build_unique(struct query *q)
 			struct ugram *g = &q->u[q->nu];
 
 			g->h = h;
-			g->key = lic_db_lookup(q->db, h);
+			g->key = -1;        /* looked up below */
 			g->first = (uint32_t)i;
 			g->active = 0;
 			slot[s] = (uint32_t)q->nu++;
@@ -102,6 +102,15 @@ static void build_unique(struct query *q)
 		q->u[slot[s]].active++;
 	}
 	free(slot);
+	/* The database lookups miss the cache; they are independent, so
+	 * their loads are started ahead of use (bucket 16 ahead, key 8). */
+	for (size_t i = 0; i < q->nu; i++) {
+		if (i + 16 < q->nu)
+			lic_db_prefetch(q->db, q->u[i + 16].h, 0);
+		if (i + 8 < q->nu)
+			lic_db_prefetch(q->db, q->u[i + 8].h, 1);
+		q->u[i].key = lic_db_lookup(q->db, q->u[i].h);
+	}
 	q->stamp = pdg_xcalloc(q->nu + 1, sizeof(uint32_t));
 }
 
@@ -147,6 +156,15 @@ static void score_round(struct query *q)
 		const struct ugram *g = &q->u[i];
 		double w;
 
+		/* Each n-gram's postings are a cache miss away: start the
+		 * loads of the next ones (offsets 8 ahead, postings 4). */
+		if (i + 8 < q->nu && q->u[i + 8].key >= 0) {
+			__builtin_prefetch(&db->post_off[q->u[i + 8].key]);
+			__builtin_prefetch(&db->weight[q->u[i + 8].key]);
+		}
+		if (i + 4 < q->nu && q->u[i + 4].key >= 0)
+			__builtin_prefetch(&db->postings[
+				db->post_off[q->u[i + 4].key]]);
 		if (!g->active)
 			continue;
 		w = g->key >= 0 ? db->weight[g->key] : db->w_max;
@@ -516,12 +534,17 @@ static double runner_up(const struct query *q, uint32_t e)
 	return 0;
 }
 
+/* One detection: the best candidate that passes every test.  `scored`:
+ * q->sc already holds this round's scores (the first round's are
+ * computed once, for the candidates too). */
 static int text_round(struct query *q, pdg_license_result *r,
-                      const pdg_license_opts *o, double threshold)
+                      const pdg_license_opts *o, double threshold,
+                      int scored)
 {
 	const pdg_license_db *db = q->db;
 
-	score_round(q);
+	if (!scored)
+		score_round(q);
 	for (size_t i = 0; i < q->nsc && i < 3; i++) {
 		const struct score *s = &q->sc[i];
 		struct span sp;
@@ -599,20 +622,126 @@ static void add_candidates(struct query *q, pdg_license_result *r,
 }
 
 /* ------------------------------------------------------------------ */
-/* Knowledge-base signatures                                          */
+/* Knowledge-base markers and signatures                              */
 
-struct tokpos {
-	uint64_t h;
-	uint32_t pos;
+/* Every usable phrase of the knowledge base, normalised once per KB
+ * (pdg_kb_cache) and found by its first token's hash. */
+struct sig_phrase {
+	uint32_t entry;         /* pdg_kb_at() index */
+	uint32_t marker;        /* names the document */
+	uint32_t n;             /* tokens */
+	uint32_t next;          /* next phrase with the same first token,
+	                           UINT32_MAX at the end */
+	uint64_t *hash;         /* its token hashes, in pool */
 };
 
-static int tokpos_cmp(const void *a, const void *b)
-{
-	const struct tokpos *x = a, *y = b;
+struct sig_index {
+	struct sig_phrase *ph;
+	size_t nph;
+	uint64_t *pool;
+	uint32_t *slot;         /* first token hash -> first phrase */
+	uint64_t *slot_h;
+	size_t mask;
+	uint32_t *usable;       /* per entry: its usable phrases */
+	size_t nentries;
+};
 
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return (x->pos > y->pos) - (x->pos < y->pos);
+static void sig_index_free(void *v)
+{
+	struct sig_index *x = v;
+
+	if (!x)
+		return;
+	free(x->ph);
+	free(x->pool);
+	free(x->slot);
+	free(x->slot_h);
+	free(x->usable);
+	free(x);
+}
+
+static size_t sig_slot(const struct sig_index *x, uint64_t h)
+{
+	size_t s = (size_t)(h ^ (h >> 31)) & x->mask;
+
+	while (x->slot[s] != UINT32_MAX && x->slot_h[s] != h)
+		s = (s + 1) & x->mask;
+	return s;
+}
+
+/* Add the phrases of one list of entry e. */
+static void sig_index_add(struct sig_index *x, size_t *pool_len,
+                          size_t *pool_cap, size_t *cap, uint32_t e,
+                          const char *const *phrases, size_t n,
+                          uint32_t marker)
+{
+	for (size_t j = 0; j < n; j++) {
+		lic_text t;
+
+		lic_text_init(&t, phrases[j], strlen(phrases[j]));
+		/* One word is too common to count; a phrase of nothing but
+		 * a URL normalises to nothing. */
+		if (t.n >= 2) {
+			if (x->nph == *cap) {
+				*cap = *cap ? *cap * 2 : 256;
+				x->ph = pdg_xrealloc(x->ph,
+				                     *cap * sizeof(*x->ph));
+			}
+			while (*pool_len + t.n > *pool_cap) {
+				*pool_cap = *pool_cap ? *pool_cap * 2 : 4096;
+				x->pool = pdg_xrealloc(x->pool, *pool_cap *
+				                       sizeof(*x->pool));
+			}
+			memcpy(x->pool + *pool_len, t.hash, t.n * 8);
+			x->ph[x->nph].entry = e;
+			x->ph[x->nph].marker = marker;
+			x->ph[x->nph].n = (uint32_t)t.n;
+			/* an offset until the pool stops moving */
+			x->ph[x->nph].hash = (uint64_t *)(uintptr_t)*pool_len;
+			*pool_len += t.n;
+			x->usable[e]++;
+			x->nph++;
+		}
+		lic_text_free(&t);
+	}
+}
+
+static void *sig_index_build(const pdg_kb *kb)
+{
+	struct sig_index *x = pdg_xcalloc(1, sizeof(*x));
+	size_t pool_len = 0, pool_cap = 0, cap = 0, slots = 16;
+
+	x->nentries = pdg_kb_count(kb);
+	x->usable = pdg_xcalloc(x->nentries + 1, sizeof(*x->usable));
+	for (size_t i = 0; i < x->nentries; i++) {
+		const pdg_kb_entry *k = pdg_kb_at(kb, i);
+
+		/* Markers first: a phrase inside one counts once. */
+		if (!k->n_markers)
+			continue;
+		sig_index_add(x, &pool_len, &pool_cap, &cap, (uint32_t)i,
+		              k->markers, k->n_markers, 1);
+		sig_index_add(x, &pool_len, &pool_cap, &cap, (uint32_t)i,
+		              k->signatures, k->n_signatures, 0);
+	}
+	while (slots < x->nph * 2)
+		slots *= 2;
+	x->mask = slots - 1;
+	x->slot = pdg_xmalloc(slots * sizeof(*x->slot));
+	x->slot_h = pdg_xcalloc(slots, sizeof(*x->slot_h));
+	memset(x->slot, 0xff, slots * sizeof(*x->slot));
+	/* Chains keep the phrases' order: build them from the end. */
+	for (size_t k = x->nph; k-- > 0;) {
+		struct sig_phrase *ph = &x->ph[k];
+		size_t s;
+
+		ph->hash = x->pool + (size_t)(uintptr_t)ph->hash;
+		s = sig_slot(x, ph->hash[0]);
+		ph->next = x->slot[s];
+		x->slot[s] = (uint32_t)k;
+		x->slot_h[s] = ph->hash[0];
+	}
+	return x;
 }
 
 /* Is token p inside the span of a match found by its text?  Those spans
@@ -629,35 +758,63 @@ static int in_text_match(const lic_text *t, const pdg_license_result *r,
 	return 0;
 }
 
-/* First position of the token sequence sig in t outside the spans of
- * text matches, or -1. */
-static long find_seq(const lic_text *t, const struct tokpos *idx,
-                     const lic_text *sig, const pdg_license_result *r)
+/* Bytes of a model card's front matter where phrases do not count: its
+ * `license:` and `tags:` are declarations (card_tags() reads them), not
+ * notices; only the extra_gated_prompt there holds licence text. */
+struct sig_skip {
+	size_t fm_end, gated_start, gated_end;
+};
+
+static void sig_skip_init(struct sig_skip *k, const lic_text *t)
 {
-	size_t lo = 0, hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (idx[mid].h < sig->hash[0])
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < t->n && idx[lo].h == sig->hash[0]; lo++) {
-		size_t p = idx[lo].pos;
-
-		if (p + sig->n <= t->n &&
-		    memcmp(t->hash + p, sig->hash, sig->n * 8) == 0 &&
-		    !in_text_match(t, r, p))
-			return (long)p;
-	}
-	return -1;
+	k->fm_end = pdg_license_front_matter_end(t->src, t->src_len);
+	k->gated_start = k->gated_end = 0;
+	/* Without a gated prompt the section found is a Markdown one, after
+	 * the front matter: it then exempts nothing in it. */
+	if (k->fm_end)
+		(void)pdg_license_card_section(&k->gated_start, &k->gated_end,
+		                               t->src, t->src_len);
 }
 
-/* What the phrases of one knowledge-base entry found in a text. */
+static int sig_skipped(const struct sig_skip *k, const lic_text *t,
+                       size_t p)
+{
+	size_t off = t->tok[p].off;
+
+	return off < k->fm_end &&
+	       !(off >= k->gated_start && off < k->gated_end);
+}
+
+/* First position of every phrase in t outside the spans of text
+ * matches (SIZE_MAX: absent), in one pass over the tokens. */
+static void sig_positions(const struct sig_index *x, const lic_text *t,
+                          const pdg_license_result *r, size_t *pos)
+{
+	struct sig_skip skip;
+
+	sig_skip_init(&skip, t);
+	for (size_t k = 0; k < x->nph; k++)
+		pos[k] = SIZE_MAX;
+	for (size_t p = 0; p < t->n; p++) {
+		size_t s = sig_slot(x, t->hash[p]);
+
+		if (sig_skipped(&skip, t, p))
+			continue;
+		for (uint32_t k = x->slot[s]; k != UINT32_MAX;
+		     k = x->ph[k].next) {
+			const struct sig_phrase *ph = &x->ph[k];
+
+			if (pos[k] == SIZE_MAX && p + ph->n <= t->n &&
+			    memcmp(t->hash + p, ph->hash, ph->n * 8) == 0 &&
+			    !in_text_match(t, r, p))
+				pos[k] = p;
+		}
+	}
+}
+
 #define SIG_MAX_SPANS 32
 
+/* What the phrases of one knowledge-base entry found in a text. */
 struct sig_hit {
 	const pdg_kb_entry *k;
 	size_t found, usable, first, last;
@@ -701,30 +858,6 @@ static void sig_found(struct sig_hit *h, size_t p, size_t n, int marker)
 	}
 }
 
-/* Look the phrases up; markers name the document, plain signatures only
- * support it. */
-static void sig_lookup(struct sig_hit *h, const lic_text *t,
-                       const struct tokpos *idx,
-                       const pdg_license_result *r,
-                       const char *const *phrases, size_t n, int marker)
-{
-	for (size_t j = 0; j < n; j++) {
-		lic_text sig;
-		long p;
-
-		lic_text_init(&sig, phrases[j], strlen(phrases[j]));
-		/* One word is too common to count; a phrase of nothing but
-		 * a URL normalises to nothing. */
-		if (sig.n >= 2) {
-			h->usable++;
-			p = find_seq(t, idx, &sig, r);
-			if (p >= 0)
-				sig_found(h, (size_t)p, sig.n, marker);
-		}
-		lic_text_free(&sig);
-	}
-}
-
 /* Containment of entry e in the whole text (first round), 0 if absent. */
 static double first_containment(const struct score *first, size_t n,
                                 long e)
@@ -744,6 +877,45 @@ static int marker_inside(const struct sig_hit *a, const struct sig_hit *b)
 	       a->mark_first + a->mark_len <= b->mark_first + b->mark_len;
 }
 
+/* May entry k be named by its phrases?  Not when it is already matched,
+ * nor when its own database text is largely here but was rejected. */
+static int sig_allowed(const struct query *q, const pdg_license_result *r,
+                       const pdg_kb_entry *k, const struct score *first,
+                       size_t nfirst)
+{
+	for (size_t m = 0; m < r->n_matches; m++)
+		if (strcasecmp(r->matches[m].id, k->id) == 0)
+			return 0;
+	return first_containment(first, nfirst,
+	                         lic_db_find_entry(q->db, k->id)) <
+	       SIG_MAX_TEXT_SHARE;
+}
+
+/* The hits of every entry one of whose markers is present. */
+static size_t sig_collect(const struct sig_index *x, const size_t *pos,
+                          const pdg_license_opts *o, struct sig_hit *hits)
+{
+	size_t nhits = 0;
+
+	for (size_t k = 0; k < x->nph;) {
+		uint32_t e = x->ph[k].entry;
+		struct sig_hit *h = &hits[nhits];
+
+		memset(h, 0, sizeof(*h));
+		h->k = pdg_kb_at(o->kb, e);
+		h->first = SIZE_MAX;
+		h->usable = x->usable[e];
+		for (; k < x->nph && x->ph[k].entry == e; k++)
+			if (pos[k] != SIZE_MAX &&
+			    (x->ph[k].marker || h->mark_len))
+				sig_found(h, pos[k], x->ph[k].n,
+				          (int)x->ph[k].marker);
+		if (h->mark_len)
+			nhits++;
+	}
+	return nhits;
+}
+
 /* A text with too little of a database licence to match it may still
  * name a document: a README's licence notice, a NOTICE file, a model
  * card quoting the terms, or a document that has no text in the
@@ -755,45 +927,23 @@ static void match_signatures(struct query *q, pdg_license_result *r,
                              const struct score *first, size_t nfirst)
 {
 	const lic_text *t = &q->t;
-	size_t nkb = pdg_kb_count(o->kb), nhits = 0;
-	struct tokpos *idx;
+	struct sig_index *own = NULL;
+	const struct sig_index *x;
 	struct sig_hit *hits;
+	size_t *pos, nhits;
 
 	if (!t->n)
 		return;
-	idx = pdg_xmalloc(t->n * sizeof(*idx));
-	hits = pdg_xcalloc(nkb + 1, sizeof(*hits));
-	for (size_t i = 0; i < t->n; i++) {
-		idx[i].h = t->hash[i];
-		idx[i].pos = (uint32_t)i;
-	}
-	qsort(idx, t->n, sizeof(*idx), tokpos_cmp);
-	for (size_t i = 0; i < nkb; i++) {
-		const pdg_kb_entry *k = pdg_kb_at(o->kb, i);
-		struct sig_hit *h = &hits[nhits];
-		long e;
-		int dup = 0;
-
-		if (!k || !k->n_markers || !k->id)
-			continue;
-		for (size_t m = 0; m < r->n_matches; m++)
-			dup |= strcasecmp(r->matches[m].id, k->id) == 0;
-		e = lic_db_find_entry(q->db, k->id);
-		if (dup || first_containment(first, nfirst, e) >=
-		           SIG_MAX_TEXT_SHARE)
-			continue;
-		memset(h, 0, sizeof(*h));
-		h->k = k;
-		h->first = SIZE_MAX;
-		sig_lookup(h, t, idx, r, k->markers, k->n_markers, 1);
-		if (!h->mark_len)
-			continue;
-		sig_lookup(h, t, idx, r, k->signatures, k->n_signatures, 0);
-		nhits++;
-	}
+	x = pdg_kb_cache(o->kb, sig_index_build, sig_index_free);
+	if (!x)
+		x = own = sig_index_build(o->kb);
+	pos = pdg_xmalloc((x->nph + 1) * sizeof(*pos));
+	hits = pdg_xmalloc((x->nentries + 1) * sizeof(*hits));
+	sig_positions(x, t, r, pos);
+	nhits = sig_collect(x, pos, o, hits);
 	for (size_t i = 0; i < nhits; i++) {
 		const struct sig_hit *h = &hits[i];
-		int shadowed = 0;
+		int shadowed = !sig_allowed(q, r, h->k, first, nfirst);
 
 		for (size_t j = 0; j < nhits && !shadowed; j++)
 			shadowed = marker_inside(h, &hits[j]);
@@ -812,7 +962,8 @@ static void match_signatures(struct query *q, pdg_license_result *r,
 		set_span(m, t, h->first, h->last);
 	}
 	free(hits);
-	free(idx);
+	free(pos);
+	sig_index_free(own);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1085,9 +1236,9 @@ int pdg_license_identify(pdg_license_result **out, const char *text,
 		                                  sizeof(*first));
 		size_t nfirst = q.nsc;
 		memcpy(first, q.sc, q.nsc * sizeof(*first));
-		while (rounds++ < max_matches &&
-		       text_round(&q, r, o, threshold))
-			;
+		while (rounds < max_matches &&
+		       text_round(&q, r, o, threshold, rounds == 0))
+			rounds++;
 		if (o->kb)
 			match_signatures(&q, r, o, first, nfirst);
 		if (!r->n_matches) {
