@@ -83,7 +83,8 @@ PY
 # corpus; what it learns is kept in build-fuzz/corpus for the next run.
 fuzz() {
 	local secs=${1:-15} rc=0 t
-	local targets=(fuzz_pickle fuzz_classify fuzz_archive)
+	local targets=(fuzz_pickle fuzz_classify fuzz_archive fuzz_fp_jsonl
+		fuzz_fp_manifest fuzz_fp_dense)
 	CC=clang setup build-fuzz -Dwerror=true -Dfuzz=true -Dtests=false \
 		-Db_lundef=false -Db_sanitize=address,undefined \
 		-Dc_args=-fsanitize=fuzzer-no-link

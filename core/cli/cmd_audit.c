@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pedigree/fingerprint.h"
 #include "pedigree/pedigree.h"
 #include "cli.h"
 
@@ -29,6 +30,9 @@ static void usage(FILE *f)
 "                          error (default), warning, info, or never\n"
 "      --plugin-path DIRS  extra plugin directories (':'-separated),\n"
 "                          searched before $PEDIGREE_PLUGIN_PATH\n"
+"      --fingerprint MANIFEST  also run the distillation test of\n"
+"                          MANIFEST (see 'pedigree fingerprint'): one\n"
+"                          lineage finding per candidate teacher\n"
 "      --max-read SIZE     largest prefix of a file held in memory\n"
 "                          (default 16M)\n"
 "      --max-expand SIZE   bytes decompressed per input (default 8G)\n"
@@ -55,6 +59,7 @@ enum {
 	OPT_MAX_EXPAND,
 	OPT_MAX_DEPTH,
 	OPT_MAX_FILES,
+	OPT_FINGERPRINT,
 };
 
 static const struct option options[] = {
@@ -69,6 +74,7 @@ static const struct option options[] = {
 	{ "max-expand", required_argument, NULL, OPT_MAX_EXPAND },
 	{ "max-archive-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "fingerprint", required_argument, NULL, OPT_FINGERPRINT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -178,6 +184,7 @@ int pdg_cmd_audit(int argc, char **argv)
 	pdg_report_format fmt = PDG_REPORT_TEXT;
 	const char *output = NULL;
 	int quiet = 0, c, rc;
+	const char *fingerprint = NULL;
 	pdg_audit *a = NULL;
 
 	optind = 1;
@@ -195,6 +202,10 @@ int pdg_cmd_audit(int argc, char **argv)
 			                           argv[optind - 1]);
 		if (c == 'q')
 			quiet = 1;
+		if (c == OPT_FINGERPRINT) {
+			fingerprint = optarg;
+			continue;
+		}
 		rc = parse_option(&o, c, optarg, &fmt, &output);
 		if (rc)
 			return rc;
@@ -211,6 +222,17 @@ int pdg_cmd_audit(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		rc = pdg_audit_add_path(a, argv[i]);
+		if (rc < 0) {
+			fprintf(stderr, "pedigree audit: %s\n",
+			        pdg_error_last());
+			pdg_audit_free(a);
+			return pdg_cli_exit_for(rc);
+		}
+	}
+	if (fingerprint) {
+		pdg_fp_options fo = PDG_FP_OPTIONS_INIT;
+		fo.quiet = quiet;
+		rc = pdg_audit_add_fingerprint(a, fingerprint, &fo);
 		if (rc < 0) {
 			fprintf(stderr, "pedigree audit: %s\n",
 			        pdg_error_last());

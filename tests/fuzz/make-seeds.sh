@@ -3,7 +3,8 @@
 # DIR/<target>/ (generated here, so no binaries are committed).
 set -euo pipefail
 out=${1:?usage: make-seeds.sh DIR}
-mkdir -p "$out/fuzz_pickle" "$out/fuzz_classify" "$out/fuzz_archive"
+mkdir -p "$out/fuzz_pickle" "$out/fuzz_classify" "$out/fuzz_archive" \
+	"$out/fuzz_fp_jsonl" "$out/fuzz_fp_manifest" "$out/fuzz_fp_dense"
 python3 - "$out" <<'PY'
 import collections, io, os, pickle, struct, sys, tarfile, zipfile, gzip
 out = sys.argv[1]
@@ -69,4 +70,48 @@ archive = {
 }
 for n, d in archive.items():
     put('fuzz_archive', n, d)
+
+# fingerprint: one line of each server shape, manifests, headers, vocabs
+import json
+def entry(tok, lp, top=()):
+    return {"token": tok, "logprob": lp, "bytes": list(tok.encode()),
+            "top_logprobs": [{"token": t, "logprob": l} for t, l in top]}
+chat = {"probe": "p1", "response": {"choices": [{"logprobs": {"content": [
+    entry("He", -0.5, [("He", -0.5), ("Hi", -1.5)]), entry("llo", -0.1)]}}]}}
+vllm = {"probe": "p2", "response": {"choices": [{"prompt_logprobs": [None,
+    {"5": {"logprob": -0.2, "rank": 1, "decoded_token": " a"}},
+    {"7": {"logprob": -4.0, "rank": 3, "decoded_token": "c"},
+     "3": {"logprob": -0.1, "rank": 1, "decoded_token": "d"}}],
+    "prompt_token_ids": [1, 5, 7]}]}}
+legacy = {"probe": "p3", "response": {"choices": [{"logprobs": {
+    "tokens": ["A", " b"], "token_logprobs": [None, -1.0],
+    "top_logprobs": [None, {" b": -1.0, " q": -2.0}]}}]}}
+ollama = {"probe": "p4", "response": {"model": "m", "response": "hi",
+    "logprobs": [entry("hi", -0.3, [("hi", -0.3)])]}}
+batch = {"custom_id": "p5", "response": {"status_code": 200,
+    "body": chat["response"]}, "error": None}
+for n, d in (("chat", chat), ("vllm", vllm), ("legacy", legacy),
+             ("ollama", ollama), ("batch", batch)):
+    put('fuzz_fp_jsonl', n, json.dumps(d).encode())
+manifest = (b"fingerprint: 1\nstudent: s\nalpha: 0.05\nmodels:\n"
+            b"  - {id: s, role: student, scores: s.jsonl}\n"
+            b"  - id: t\n    role: teacher\n    scores: [a.jsonl]\n"
+            b"    serving: {temperature: 1.0}\n"
+            b"  - id: c\n    role: control\n"
+            b"    dense: {logits: c.safetensors, vocab: v.json}\n"
+            b"probes: [{id: q, generator: t, text: hello}]\n")
+put('fuzz_fp_manifest', 'yaml', manifest)
+put('fuzz_fp_manifest', 'json', json.dumps({"fingerprint": 1, "models": [
+    {"id": "s", "role": "student", "scores": "s.jsonl"}],
+    "probes": "p.jsonl"}).encode())
+hdr = json.dumps({"logits.a": {"dtype": "BF16", "shape": [2, 3],
+                               "data_offsets": [0, 12]},
+                  "input_ids.a": {"dtype": "I64", "shape": [2],
+                                  "data_offsets": [12, 28]}}).encode()
+put('fuzz_fp_dense', 'st', b"\x03" + struct.pack('<Q', len(hdr)) + hdr +
+    b"\0" * 28)
+put('fuzz_fp_dense', 'vocab', b"\x00" + json.dumps({"model": {"vocab": {
+    "a": 0, "\u0120b": 1}}, "decoder": {"type": "ByteLevel"},
+    "added_tokens": [{"id": 2, "content": "<s>", "special": True}]}).encode())
+put('fuzz_fp_dense', 'list', b"\x00" + json.dumps(["a", " b"]).encode())
 PY

@@ -212,6 +212,10 @@ struct pdg_fp_manifest {
 	uint64_t seed;
 };
 
+/* A manifest held in memory; `path` names it and its folder. */
+int pdg_fp_manifest_parse(pdg_fp_manifest **out, const char *path,
+                          const char *data, size_t len);
+
 /* ---- the study: models loaded, probes resolved (run.c) -------------- */
 
 typedef struct pdg_fp_probe {

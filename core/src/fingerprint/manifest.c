@@ -435,18 +435,17 @@ int pdg_fp_manifest_new(pdg_fp_manifest **out)
 	return 0;
 }
 
-int pdg_fp_manifest_load(pdg_fp_manifest **out, const char *path)
+int pdg_fp_manifest_parse(pdg_fp_manifest **out, const char *path,
+                          const char *data, size_t len)
 {
 	pdg_fp_manifest *m;
-	char *data;
-	size_t len;
 	json_t *root = NULL;
 	int rc;
 
 	*out = NULL;
-	rc = pdg_fp_read_file(path, MAX_MANIFEST, &data, &len);
-	if (rc < 0)
-		return rc;
+	if (len > MAX_MANIFEST)
+		return pdg_error_set(PDG_ELIMIT, "%s: larger than %u bytes",
+		                     path, MAX_MANIFEST);
 	pdg_fp_manifest_new(&m);
 	m->path = pdg_xstrdup(path);
 	const char *slash = strrchr(path, '/');
@@ -455,7 +454,6 @@ int pdg_fp_manifest_load(pdg_fp_manifest **out, const char *path)
 	if (slash && m->dir[1])
 		m->dir[strlen(m->dir) - 1] = '\0';	/* drop the '/' */
 	rc = parse_tree(&root, path, data, len);
-	free(data);
 	if (rc == 0)
 		rc = from_tree(m, root);
 	json_decref(root);
@@ -465,6 +463,21 @@ int pdg_fp_manifest_load(pdg_fp_manifest **out, const char *path)
 	}
 	*out = m;
 	return 0;
+}
+
+int pdg_fp_manifest_load(pdg_fp_manifest **out, const char *path)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = pdg_fp_read_file(path, MAX_MANIFEST, &data, &len);
+	if (rc < 0)
+		return rc;
+	rc = pdg_fp_manifest_parse(out, path, data, len);
+	free(data);
+	return rc;
 }
 
 int pdg_fp_manifest_add_model(pdg_fp_manifest *m, const char *id,

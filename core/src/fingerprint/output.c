@@ -85,8 +85,9 @@ static int write_text(const pdg_fp_result *r, FILE *f)
 			if (!isnan(v->delta_tail))
 				fprintf(f, ", dTail %+.3f", v->delta_tail);
 			if (!isnan(v->kl_full))
-				fprintf(f, ", KL %.4f (panel %.4f)", v->kl_full,
-				        v->kl_full_panel);
+				fprintf(f, ", KL(T||S) %.4f", v->kl_full);
+			if (!isnan(v->kl_full_panel))
+				fprintf(f, " (panel %.4f)", v->kl_full_panel);
 		}
 		fputc('\n', f);
 	}

@@ -6,7 +6,8 @@
  *        minus the same on C-texts (difference in differences);
  *   dJS, dA, dR = the student's next-byte JS, argmax agreement and tail
  *        rank agreement with T, each relative to the panel's median;
- *   Z  = D + W_JS dJS + W_A dA + W_R dR.
+ *   Z  = the sum over D, dJS and dA of robust z-scores across the m + 1
+ *        subjects (median and MAD), so no term needs a unit or a weight.
  * p_permutation: B prompt-level permutations of the T/C labels of the
  * student's per-text excesses, (b + 1) / (B + 1).  p_rank: the exact
  * panel rank test, every panel member put in the student's place,
@@ -24,10 +25,6 @@
 #include "fingerprint/align.h"
 #include "util.h"
 
-/* Weights of the panel terms in Z (docs/fingerprint.md). */
-#define W_JS 2.0
-#define W_A 0.5
-#define W_R 0.5
 /* Fewest texts of each kind for a test. */
 #define MIN_TEXTS 5
 
@@ -144,18 +141,18 @@ static void subject_terms(const pdg_fp_feat *f, const uint32_t *texts,
 		const pdg_fp_feat *x = &f[texts[i]];
 		size_t base = t * nsub;
 		size_t k = 0, kt = 0;
-		for (size_t q = 1; q < nsub; q++)
+		for (size_t q = 0; q < nsub; q++)
 			if (q != s)
 				scratch[k++] = x->js[base + q];
 		js += pdg_fp_median(scratch, k) - x->js[base + s];
 		k = 0;
-		for (size_t q = 1; q < nsub; q++)
+		for (size_t q = 0; q < nsub; q++)
 			if (q != s)
 				scratch[k++] = x->agree[base + q];
 		ag += x->agree[base + s] - pdg_fp_median(scratch, k);
 		nj++;
 		if (!isnan(x->tail[base + s])) {
-			for (size_t q = 1; q < nsub; q++)
+			for (size_t q = 0; q < nsub; q++)
 				if (q != s && !isnan(x->tail[base + q]))
 					scratch[kt++] = x->tail[base + q];
 			if (kt >= 2) {
@@ -173,6 +170,57 @@ static void subject_terms(const pdg_fp_feat *f, const uint32_t *texts,
 	out->da = nj ? ag / nj : 0;
 	out->dr = nr ? tr / nr : NAN;
 	out->klf = nk ? kl / nk : NAN;
+}
+
+/* Robust z-score of x among the subjects' values v[0..n). */
+static double robust_z(double x, const double *v, size_t n, double *tmp)
+{
+	double med, mad, mean = 0, var = 0;
+
+	memcpy(tmp, v, n * sizeof(double));
+	med = pdg_fp_median(tmp, n);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(v[i] - med);
+	mad = 1.4826 * pdg_fp_median(tmp, n);
+	if (!(mad > 1e-12)) {
+		for (size_t i = 0; i < n; i++)
+			mean += v[i] / (double)n;
+		for (size_t i = 0; i < n; i++)
+			var += (v[i] - mean) * (v[i] - mean) / (double)n;
+		mad = var > 0 ? sqrt(var) : 1;
+	}
+	return (x - med) / mad;
+}
+
+/* Z of every subject: the sum of its terms' robust z-scores.  The same
+ * function of every subject's statistics, so under the null that the
+ * student is one more independent model its rank is uniform. */
+static void score_subjects(struct cand_stats *cs, size_t n, int use_r,
+                           double *scratch)
+{
+	double *v = pdg_xmalloc(4 * n * sizeof(double));
+	double *tmp = pdg_xmalloc((n + 1) * sizeof(double));
+
+	for (size_t s = 0; s < n; s++) {
+		/* a subject without usable texts ranks last */
+		v[s] = isnan(cs[s].D) ? -1e300 : cs[s].D;
+		v[n + s] = cs[s].djs;
+		v[2 * n + s] = cs[s].da;
+		v[3 * n + s] = isnan(cs[s].dr) ? 0 : cs[s].dr;
+	}
+	/* The tail term is defined only where tokenizers match, for a
+	 * few subjects: too few for a spread, so it is evidence only. */
+	(void)use_r;
+	for (size_t s = 0; s < n; s++) {
+		cs[s].z = 0;
+		for (int t = 0; t < 3; t++)
+			cs[s].z += robust_z(v[t * n + s], v + t * n, n, tmp);
+		if (isnan(cs[s].D))
+			cs[s].z = -INFINITY;
+	}
+	(void)scratch;
+	free(v);
+	free(tmp);
 }
 
 /* D of subject s: its mean excess on T-texts minus on C-texts, leaving
@@ -284,12 +332,7 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 		memcpy(tt, all, nt * sizeof(*tt));
 	}
 	int use_r = !isnan(cs[0].dr);
-	for (size_t s = 0; s < nsub; s++) {
-		double dr = isnan(cs[s].dr) ? 0 : cs[s].dr;
-		cs[s].z = (isnan(cs[s].D) ? -INFINITY : cs[s].D) +
-		          W_JS * cs[s].djs + W_A * cs[s].da +
-		          (use_r ? W_R * dr : 0);
-	}
+	score_subjects(cs, nsub, use_r, scratch);
 	double *e = pdg_xmalloc((nt + nc) * sizeof(double));
 	for (size_t i = 0; i < nt + nc; i++)
 		e[i] = f[all[i]].e[0];
@@ -302,6 +345,12 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	uint32_t beat = 0;
 	for (size_t s = 1; s < nsub; s++)
 		beat += cs[s].z >= cs[0].z;
+	if (getenv("PEDIGREE_FP_DEBUG"))
+		for (size_t s = 0; s < nsub; s++)
+			fprintf(stderr, "debug: %s vs %s: D %+.4f dJS %+.4f dA "
+			        "%+.4f dR %+.4f Z %+.4f\n", st->ids[ix->sub[s]],
+			        st->ids[ix->cand[t]], cs[s].D, cs[s].djs,
+			        cs[s].da, cs[s].dr, cs[s].z);
 	v->p_rank = (1.0 + beat) / (double)(m + 1);
 	v->effect_nats = cs[0].D;
 	v->score = cs[0].z;
