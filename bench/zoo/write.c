@@ -8,6 +8,9 @@
 
 #define MAXIDS 8192
 
+int zwrite_digits = 7;
+int zwrite_bytes = 1;
+
 void zjson_str(FILE *f, const char *s, size_t n)
 {
 	fputc('"', f);
@@ -57,8 +60,11 @@ static void content_entry(FILE *f, const ztok *t, const float *p, int w,
 		fprintf(f, "\"id\":%d,", w);
 	fputs("\"token\":", f);
 	json_tok(f, t, w);
-	fprintf(f, ",\"logprob\":%.7g,\"bytes\":", lp_of(p, w));
-	json_bytes(f, t, w);
+	fprintf(f, ",\"logprob\":%.*g", zwrite_digits, lp_of(p, w));
+	if (zwrite_bytes) {
+		fputs(",\"bytes\":", f);
+		json_bytes(f, t, w);
+	}
 	fputs(",\"top_logprobs\":[", f);
 	for (int j = 0; j < n; j++) {
 		fputs(j ? ",{" : "{", f);
@@ -66,8 +72,12 @@ static void content_entry(FILE *f, const ztok *t, const float *p, int w,
 			fprintf(f, "\"id\":%d,", top[j]);
 		fputs("\"token\":", f);
 		json_tok(f, t, top[j]);
-		fprintf(f, ",\"logprob\":%.7g,\"bytes\":", lp_of(p, top[j]));
-		json_bytes(f, t, top[j]);
+		fprintf(f, ",\"logprob\":%.*g", zwrite_digits,
+		        lp_of(p, top[j]));
+		if (zwrite_bytes) {
+			fputs(",\"bytes\":", f);
+			json_bytes(f, t, top[j]);
+		}
 		fputc('}', f);
 	}
 	fputs("]}", f);
@@ -157,16 +167,16 @@ static void forced_vllm(FILE *f, const zmodel *m, const char *name,
 		fputs(",{", f);
 		for (int j = 0; j < got; j++) {
 			in |= top[j] == ids[i];
-			fprintf(f, "%s\"%d\":{\"logprob\":%.7g,\"rank\":%d,"
+			fprintf(f, "%s\"%d\":{\"logprob\":%.*g,\"rank\":%d,"
 			        "\"decoded_token\":", j ? "," : "", top[j],
-			        lp_of(p, top[j]), j + 1);
+			        zwrite_digits, lp_of(p, top[j]), j + 1);
 			json_tok(f, t, top[j]);
 			fputc('}', f);
 		}
 		if (!in) {
-			fprintf(f, ",\"%d\":{\"logprob\":%.7g,\"rank\":%d,"
-			        "\"decoded_token\":", ids[i], lp_of(p, ids[i]),
-			        rank_of(p, t->V, ids[i]));
+			fprintf(f, ",\"%d\":{\"logprob\":%.*g,\"rank\":%d,"
+			        "\"decoded_token\":", ids[i], zwrite_digits,
+			        lp_of(p, ids[i]), rank_of(p, t->V, ids[i]));
 			json_tok(f, t, ids[i]);
 			fputc('}', f);
 		}
@@ -202,7 +212,7 @@ static void forced_legacy(FILE *f, const zmodel *m, const char *name,
 	fputs("],\"token_logprobs\":[null", f);
 	for (size_t i = 1; i < n; i++) {
 		zmodel_dist(m, ids, i, p);
-		fprintf(f, ",%.7g", lp_of(p, ids[i]));
+		fprintf(f, ",%.*g", zwrite_digits, lp_of(p, ids[i]));
 	}
 	fputs("],\"top_logprobs\":[null", f);
 	for (size_t i = 1; i < n; i++) {
@@ -213,7 +223,7 @@ static void forced_legacy(FILE *f, const zmodel *m, const char *name,
 			if (j)
 				fputc(',', f);
 			json_tok(f, t, top[j]);
-			fprintf(f, ":%.7g", lp_of(p, top[j]));
+			fprintf(f, ":%.*g", zwrite_digits, lp_of(p, top[j]));
 		}
 		fputc('}', f);
 	}

@@ -85,6 +85,9 @@ struct zoo {
 	ztext prompts;
 	char work[4096];
 	int keep;
+	int verbose;
+	int tok_shift;           /* tokenizer of model i: (i + shift) % 4 */
+	const int *tok_of;       /* or this, when set (sample) */
 };
 
 /* ---- models ------------------------------------------------------- */
@@ -329,7 +332,7 @@ static void build_panel(struct zoo *z)
 		struct spec *s = i < nt ? &z->teach[i] : &z->ctrl[i - nt];
 		s->role = i < nt ? PDG_FP_TEACHER : PDG_FP_CONTROL;
 		s->teacher = -1;
-		s->tok = i % NTOK;
+		s->tok = z->tok_of ? z->tok_of[i] : (i + z->tok_shift) % NTOK;
 		snprintf(s->name, sizeof(s->name), i < nt ? "zoo/teacher-%d" :
 		         "zoo/control-%d", i < nt ? i : i - nt);
 		s->m = independent(z, (uint64_t)i, s->tok);
@@ -402,7 +405,8 @@ struct pair {
 	int student, cand;
 	int truth;               /* 1: the student's teacher */
 	int positive;
-	double p_perm, p_value, p_rank, z;
+	double p_perm, p_value, p_rank, z, score, effect, p_panel;
+	int pos_a;               /* the rule without p_panel */
 	uint32_t queries;
 };
 
@@ -417,7 +421,8 @@ static double auc(const struct pair *p, size_t n, const int *use)
 		for (size_t j = 0; j < n; j++) {
 			if (!use[j] || p[j].truth)
 				continue;
-			wins += p[i].z > p[j].z ? 1 : p[i].z == p[j].z ? 0.5 : 0;
+			wins += p[i].score > p[j].score ? 1 :
+			        p[i].score == p[j].score ? 0.5 : 0;
 		}
 	}
 	for (size_t j = 0; j < n; j++)
@@ -441,14 +446,14 @@ static double tpr_at(const struct pair *p, size_t n, const int *use,
 
 	for (size_t i = 0; i < n; i++)
 		if (use[i] && !p[i].truth)
-			nz[nn++] = p[i].z;
+			nz[nn++] = p[i].score;
 	qsort(nz, nn, sizeof(double), cmp_desc);
 	size_t allowed = (size_t)floor(fpr * (double)nn);
 	double thr = nn ? nz[allowed < nn ? allowed : nn - 1] : -INFINITY;
 	for (size_t i = 0; i < n; i++)
 		if (use[i] && p[i].truth) {
 			np++;
-			hit += p[i].z > thr;
+			hit += p[i].score > thr;
 		}
 	free(nz);
 	return np ? (double)hit / np : NAN;
@@ -527,8 +532,8 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 		double best = -INFINITY;
 		int arg = -1;
 		for (size_t i = 0; i < np; i++)
-			if (p[i].student == s && p[i].z > best) {
-				best = p[i].z;
+			if (p[i].student == s && p[i].score > best) {
+				best = p[i].score;
 				arg = p[i].cand;
 			}
 		dist++;
@@ -555,6 +560,18 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 		}
 	double bound = 0.01 + 2 * sqrt(0.01 * 0.99 / (double)(nulls ? nulls
 	                                                           : 1));
+	size_t tpa = 0, fpa = 0;
+	for (size_t i = 0; i < np; i++) {
+		if (p[i].truth && in_target(&st[p[i].student]))
+			tpa += p[i].pos_a;
+		if (!p[i].truth)
+			fpa += p[i].pos_a;
+	}
+	printf("without the panel t test (permutation and rank only): "
+	       "precision %.4f recall %.4f fpr %.4f\n",
+	       tpa + fpa ? (double)tpa / (double)(tpa + fpa) : NAN,
+	       pos ? (double)tpa / pos : NAN,
+	       nulls ? (double)fpa / nulls : NAN);
 	printf("\nzoo %s seed %llu: %d students, %zu distilled pairs (f >= "
 	       "0.2), %zu null pairs, %.0f s\n", z->sz->name,
 	       (unsigned long long)z->seed, ns, pos, nulls, secs);
@@ -620,8 +637,23 @@ static int evaluate(struct zoo *z, struct spec *s, int si,
 			p->p_value = v->p_value;
 			p->p_rank = v->p_rank;
 			p->z = isnan(v->z_permutation) ? -1e9 : v->z_permutation;
+			p->score = isnan(v->score) ? -1e9 : v->score;
+			p->p_panel = v->p_panel;
+			p->effect = v->effect_nats;
 			p->queries = v->queries;
 		}
+	}
+	if (rc == 0) {
+		/* the same decision with the permutation p alone */
+		double pp[64], adj[64];
+		struct pair *b = &(*pairs)[*np - (size_t)nt];
+		for (int t = 0; t < nt; t++)
+			pp[t] = b[t].p_perm;
+		pdg_fp_holm(pp, adj, (size_t)nt);
+		double floor = 1.0 / (double)(nc + 2);
+		for (int t = 0; t < nt; t++)
+			b[t].pos_a = adj[t] <= o->alpha && b[t].effect > 0 &&
+			             b[t].p_rank <= fmax(o->alpha, floor) + 1e-12;
 	}
 	pdg_fp_result_free(r);
 	free(ids);
@@ -670,6 +702,21 @@ static int cmd_run(struct zoo *z, int check)
 	}
 	if (isatty(2))
 		fputc('\n', stderr);
+	if (z->verbose)
+		for (size_t i = 0; i < np; i++) {
+			const struct spec *s = &st[pairs[i].student];
+			if (!pairs[i].truth && !pairs[i].positive &&
+			    !pairs[i].pos_a)
+				continue;
+			printf("%-26s %-14s f=%-4g %s p %.3g perm %.3g panel "
+			       "%.3g rank %.3f z %.2f Z %.2f D %+.3f A %d\n",
+			       s->name, z->teach[pairs[i].cand].name + 4, s->f,
+			       pairs[i].truth ? (pairs[i].positive ? "TP" : "FN")
+			                      : "FP", pairs[i].p_value,
+			       pairs[i].p_perm, pairs[i].p_panel,
+			       pairs[i].p_rank, pairs[i].z, pairs[i].score,
+			       pairs[i].effect, pairs[i].pos_a);
+		}
 	report(z, st, ns, pairs, np, difftime(time(NULL), t0));
 	if (check) {
 		/* the tiny zoo's assertions (./run.sh test) */
@@ -858,18 +905,141 @@ static void zoo_free(struct zoo *z)
 	zlang_free(z->lang);
 }
 
+/* ---- sample: the worked sample's probe outputs --------------------- */
+
+static const struct size sample_size = {
+	"sample", 3, 3, 1, 10, 4, 32, 200000, 200000, 1, 0, 0, 5
+};
+
+static int cmd_sample(struct zoo *z)
+{
+	static const char *const teachers[] = {
+		"Qwen/Qwen2.5-7B-Instruct", "google/gemma-2-9b-it",
+		"openai/gpt-oss-20b",
+	};
+	int nt = z->sz->teachers, nc = z->sz->controls;
+	char path[4200];
+	ztext mix = { 0 }, real = { 0 };
+	size_t n;
+
+	/* the Qwen and gemma stand-ins share a tokenizer; detection across
+	 * tokenizers is weaker in the zoo (docs/fingerprint.md) */
+	static const int toks[] = { 1, 1, 2, 3, 1, 2 };
+
+	z->keep = 1;
+	z->tok_of = toks;
+	zwrite_digits = 4;
+	zwrite_bytes = 0;
+	build_panel(z);
+	for (int i = 0; i < nt; i++)
+		snprintf(z->teach[i].name, sizeof(z->teach[i].name), "%s",
+		         teachers[i]);
+	for (int i = 0; i < nc; i++)
+		snprintf(z->ctrl[i].name, sizeof(z->ctrl[i].name),
+		         "controls/independent-%d", i + 1);
+	/* The student is a base tuned on text sampled from the three
+	 * teacher stand-ins (30% Qwen, 45% gemma, 25% gpt-oss); its sibling
+	 * is the same base tuned on real text only. */
+	struct spec st, sib;
+	const ztok *qt = zmodel_tok(z->teach[0].m);
+	memset(&st, 0, sizeof(st));
+	memset(&sib, 0, sizeof(sib));
+	snprintf(st.name, sizeof(st.name), "avocado-lab/avocado-7b");
+	snprintf(sib.name, sizeof(sib.name), "avocado-lab/avocado-7b-sft");
+	st.role = PDG_FP_STUDENT;
+	sib.role = PDG_FP_SIBLING;
+	st.m = independent(z, 777, 1);
+	sib.m = independent(z, 777, 1);
+	samples(z, z->teach[0].m, 0, z->sz->ft * 30 / 100, &mix);
+	samples(z, z->teach[1].m, 1, z->sz->ft * 75 / 100, &mix);
+	samples(z, z->teach[2].m, 2, z->sz->ft, &mix);
+	uint16_t *ids = encode(qt, &mix, &n);
+	zmodel_train(st.m, ids, n, 3.0f);
+	free(ids);
+	shard(z, 30002, z->sz->ft, &real);
+	ids = encode(qt, &real, &n);
+	zmodel_train(sib.m, ids, n, 3.0f);
+	free(ids);
+	ztext_free(&mix);
+	ztext_free(&real);
+	/* Server shapes: mostly legacy echo (compact, the sample stays
+	 * small), vLLM prompt_logprobs for the student and Ollama for the
+	 * gemma stand-in's own completions. */
+	static const zshape shapes[] = { ZS_LLAMACPP, ZS_OLLAMA, ZS_LLAMACPP,
+	                                 ZS_LLAMACPP, ZS_LLAMACPP, ZS_LLAMACPP };
+	for (int i = 0; i < nt + nc; i++) {
+		struct spec *s = i < nt ? &z->teach[i] : &z->ctrl[i - nt];
+		file_name(z, s, path, sizeof(path), "jsonl");
+		if (write_scores(z, s, i, shapes[i], path) < 0)
+			return 3;
+	}
+	file_name(z, &st, path, sizeof(path), "jsonl");
+	if (write_scores(z, &st, -1, ZS_OPENAI, path) < 0)
+		return 3;
+	file_name(z, &sib, path, sizeof(path), "jsonl");
+	if (write_scores(z, &sib, -1, ZS_LLAMACPP, path) < 0)
+		return 3;
+	snprintf(path, sizeof(path), "%s/manifest.yaml", z->work);
+	FILE *m = fopen(path, "w");
+	if (!m)
+		return 3;
+	fprintf(m, "# The worked sample's fingerprint test: written by\n"
+	        "#   build/bench/pedigree-zoo sample --out "
+	        "samples/avocado/fingerprint\n"
+	        "# Every model here is a small n-gram stand-in trained by the "
+	        "zoo,\n# not the real model its id names (README.md).\n"
+	        "fingerprint: 1\nstudent: %s\ncomponent: avocado\n"
+	        "probes: probes.jsonl\nmodels:\n", st.name);
+	for (int i = -2; i < nt + nc; i++) {
+		const struct spec *x = i == -2 ? &st : i == -1 ? &sib :
+		                       i < nt ? &z->teach[i] : &z->ctrl[i - nt];
+		zshape sh = i == -2 ? ZS_OPENAI : i == -1 ? ZS_LLAMACPP :
+		            shapes[i];
+		file_name(z, x, path, sizeof(path), "jsonl");
+		fprintf(m, "  - id: %s\n    role: %s\n    scores: %s\n"
+		        "    serving: {server: %s, temperature: 1.0, "
+		        "logprobs: raw, top_logprobs: %d}\n", x->name,
+		        pdg_fp_role_name(x->role), strrchr(path, '/') + 1,
+		        sh == ZS_OPENAI ? "vllm" : sh == ZS_OLLAMA ?
+		        "ollama+vllm" : sh == ZS_BATCH ? "vllm run-batch" :
+		        "vllm (legacy completions, echo)", z->sz->topk);
+	}
+	fclose(m);
+	snprintf(path, sizeof(path), "%s/probes.jsonl", z->work);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return 3;
+	for (size_t i = 0; i < z->nprobes; i++) {
+		const zprobe *p = &z->probes[i];
+		const struct spec *g = p->generator < nt ?
+		        &z->teach[p->generator] : &z->ctrl[p->generator - nt];
+		fprintf(f, "{\"id\":\"%s\",\"generator\":\"%s\","
+		        "\"prompt\":", p->id, g->name);
+		zjson_str(f, p->prompt, strlen(p->prompt));
+		fputs(",\"text\":", f);
+		zjson_str(f, p->text, strlen(p->text));
+		fputs("}\n", f);
+	}
+	fclose(f);
+	zmodel_free(st.m);
+	zmodel_free(sib.m);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: pedigree-zoo run [--size tiny|small|full] [--seed N]\n"
 	      "                        [--work DIR] [--corpus DIR] [--assert]"
 	      " [--keep]\n"
 	      "       pedigree-zoo write --out DIR [--size tiny] [--seed N]\n"
+	      "       pedigree-zoo sample --out DIR\n"
 	      "\n"
 	      "Train models with known lineage and measure `pedigree\n"
 	      "fingerprint` on them (bench/README.md).  `run` prints the\n"
 	      "accuracy, ending with one key=value line; --assert checks the\n"
 	      "tiny zoo's separation and exits 1 when it fails.  `write`\n"
-	      "leaves the scores and one manifest per student in DIR.\n", f);
+	      "leaves the scores and one manifest per student in DIR;\n"
+	      "`sample` writes samples/avocado/fingerprint.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -887,16 +1057,21 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(mode, "run") != 0 && strcmp(mode, "write") != 0) {
+	if (strcmp(mode, "run") != 0 && strcmp(mode, "write") != 0 &&
+	    strcmp(mode, "sample") != 0) {
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(mode, "write") == 0)
+	if (strcmp(mode, "run") != 0)
 		z.work[0] = '\0';
+	if (strcmp(mode, "sample") == 0)
+		z.sz = &sample_size;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--assert") == 0) {
 			check = 1;
+		} else if (strcmp(a, "--verbose") == 0) {
+			z.verbose = 1;
 		} else if (strcmp(a, "--keep") == 0) {
 			z.keep = 1;
 		} else if (v && strcmp(a, "--size") == 0) {
@@ -943,7 +1118,7 @@ int main(int argc, char **argv)
 	}
 	z.lang = zlang_new(z.seed);
 	int rc = strcmp(mode, "run") == 0 ? cmd_run(&z, check) :
-	         cmd_write(&z);
+	         strcmp(mode, "write") == 0 ? cmd_write(&z) : cmd_sample(&z);
 	if (strcmp(mode, "run") == 0 && !z.keep)
 		rmdir(z.work);
 	zoo_free(&z);

@@ -125,5 +125,9 @@ void zwrite_record(FILE *f, const zmodel *m, const char *model_name,
 int zwrite_dense(const char *path, const char *vocab_path,
                  const zmodel *m, const zprobe *p, size_t np, int bf16);
 void zjson_str(FILE *f, const char *s, size_t n);
+/* Significant digits of the log-probabilities written (default 7). */
+extern int zwrite_digits;
+/* Write the optional "bytes" lists of chat logprobs (default 1). */
+extern int zwrite_bytes;
 
 #endif

@@ -152,6 +152,17 @@ fi
 	> /dev/null 2> auto.txt
 [ "$(wc -l < auto.txt)" -le 1 ] && ok "--device auto: at most one note" ||
 	bad "--device auto printed $(wc -l < auto.txt) lines"
+# the worked sample: the committed files are the generator's, and the
+# student's undeclared teacher comes out
+"$zoo" sample --out "$tmp/sample" > /dev/null
+diff -r -x README.md "$tmp/sample" "$PEDIGREE_SOURCE_ROOT/samples/avocado/fingerprint" \
+	> /dev/null && ok "samples/avocado/fingerprint is the generator's output" ||
+	bad "samples/avocado/fingerprint differs from pedigree-zoo sample"
+fp -m "$PEDIGREE_SOURCE_ROOT/samples/avocado/fingerprint/manifest.yaml" \
+	-f json -o sample.json
+[ "$(verdict sample.json google/gemma-2-9b-it)" = distilled-from ] &&
+	ok "sample: distilled from google/gemma-2-9b-it" ||
+	bad "sample: gemma not found"
 "$PEDIGREE" fingerprint --help | grep -q -- '--manifest' &&
 	ok "--help" || bad "--help"
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }

@@ -89,6 +89,8 @@ typedef struct pdg_fp_verdict {
 	double p_value;          /**< Holm-adjusted permutation p-value */
 	double p_permutation;    /**< raw (b+1)/(B+1) */
 	double p_rank;           /**< exact panel rank test */
+	double p_panel;          /**< t prediction interval of the score
+	                              against the panel's (evidence only) */
 	double effect_nats;      /**< D: excess log-likelihood, nats/chunk */
 	double score;            /**< Z: D plus the weighted panel terms */
 	double z_permutation;    /**< D in standard deviations of its

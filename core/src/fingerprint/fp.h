@@ -274,6 +274,8 @@ const char *pdg_fp_verdict_word(const pdg_fp_verdict *v);
  * the permutation distribution. */
 double pdg_fp_permutation_p(const double *v, uint32_t nt, uint32_t n,
                             uint32_t B, uint64_t seed, double *z);
+/* P(T > t) for Student's t with nu degrees of freedom. */
+double pdg_fp_t_upper(double t, double nu);
 /* Holm's adjustment; NaN entries are not tested and stay NaN. */
 void pdg_fp_holm(const double *p, double *adj, size_t n);
 

@@ -14,6 +14,10 @@
  * (1 + #{j: Z_j >= Z_S}) / (m + 1).  Holm adjusts p_permutation across
  * candidates; a verdict is positive when the adjusted p is at most
  * alpha and p_rank is at its floor (or at most alpha).
+ * p_panel, reported as evidence only: a Student t prediction interval
+ * of Z_S from the panel's Z, finer than the rank test but assuming the
+ * panel's scores are normal; with a panel of ten it is too weak to
+ * require (docs/fingerprint.md has the zoo's numbers).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -93,6 +97,58 @@ double pdg_fp_permutation_p(const double *v, uint32_t nt, uint32_t n,
 		*z = var > 0 ? (obs - mean) / sqrt(var) : 0;
 	}
 	return (b + 1.0) / (B + 1.0);
+}
+
+/* Regularised incomplete beta I_x(a, b) by its continued fraction. */
+static double betacf(double a, double b, double x)
+{
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = fabs(d) < 1e-300 ? 1e-300 : d;
+	d = 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) *
+		                                              (a + m2));
+		d = 1 + aa * d;
+		d = fabs(d) < 1e-300 ? 1e-300 : d;
+		c = 1 + aa / c;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		d = fabs(d) < 1e-300 ? 1e-300 : d;
+		c = 1 + aa / c;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		d = 1 / d;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-14)
+			break;
+	}
+	return h;
+}
+
+static double ibeta(double a, double b, double x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+	             b * log1p(-x);
+	if (x < (a + 1) / (a + b + 2))
+		return exp(lbt) * betacf(a, b, x) / a;
+	return 1 - exp(lbt) * betacf(b, a, 1 - x) / b;
+}
+
+double pdg_fp_t_upper(double t, double nu)
+{
+	if (isnan(t))
+		return NAN;
+	double tail = 0.5 * ibeta(nu / 2, 0.5, nu / (nu + t * t));
+	return t > 0 ? tail : 1 - tail;
 }
 
 /* Holm's step-down adjustment of n p-values (NaN entries skipped). */
@@ -221,6 +277,33 @@ static void score_subjects(struct cand_stats *cs, size_t n, int use_r,
 	(void)scratch;
 	free(v);
 	free(tmp);
+}
+
+/* Where the student's Z falls in the panel's: a Student t prediction
+ * interval from the panel's mean and spread, m - 1 degrees of freedom.
+ * Finer than the rank test, at the price of assuming the panel's scores
+ * are roughly normal. */
+static double panel_p(const struct cand_stats *cs, size_t nsub)
+{
+	double mu = 0, var = 0;
+	size_t m = 0;
+
+	for (size_t s = 1; s < nsub; s++)
+		if (isfinite(cs[s].z)) {
+			mu += cs[s].z;
+			m++;
+		}
+	if (m < 3 || !isfinite(cs[0].z))
+		return isfinite(cs[0].z) ? NAN : 1.0;
+	mu /= (double)m;
+	for (size_t s = 1; s < nsub; s++)
+		if (isfinite(cs[s].z))
+			var += (cs[s].z - mu) * (cs[s].z - mu);
+	var /= (double)(m - 1);
+	if (!(var > 0))
+		return cs[0].z > mu ? 0 : 1;
+	double t = (cs[0].z - mu) / sqrt(var * (1 + 1.0 / (double)m));
+	return pdg_fp_t_upper(t, (double)(m - 1));
 }
 
 /* D of subject s: its mean excess on T-texts minus on C-texts, leaving
@@ -352,6 +435,7 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 			        st->ids[ix->cand[t]], cs[s].D, cs[s].djs,
 			        cs[s].da, cs[s].dr, cs[s].z);
 	v->p_rank = (1.0 + beat) / (double)(m + 1);
+	v->p_panel = panel_p(cs, nsub);
 	v->effect_nats = cs[0].D;
 	v->score = cs[0].z;
 	v->delta_js = cs[0].djs;
@@ -472,7 +556,7 @@ int pdg_fp_study_run(pdg_fp_result **out, const pdg_fp_study *st,
 		v->student = st->ids[st->student];
 		v->p_value = v->p_permutation = v->p_rank = NAN;
 		v->effect_nats = v->score = v->delta_js = NAN;
-		v->z_permutation = NAN;
+		v->z_permutation = v->p_panel = NAN;
 		v->delta_argmax = v->delta_tail = NAN;
 		v->kl_full = v->kl_full_panel = NAN;
 		test_candidate(st, &ix, f, t, o, v);
