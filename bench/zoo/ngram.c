@@ -20,6 +20,15 @@ struct node {
 	float *c;
 };
 
+/* Where successor w of context `key` sits in its node's arrays: one
+ * table for the model, so adding a count is O(1) however many
+ * successors a context has. */
+struct slot {
+	uint64_t key;           /* 0: empty */
+	uint32_t w;
+	uint32_t idx;
+};
+
 struct zmodel {
 	const ztok *tok;
 	int order;
@@ -29,6 +38,8 @@ struct zmodel {
 	float *uni;
 	struct node *tab;
 	size_t cap, len;
+	struct slot *sl;
+	size_t scap, slen;
 };
 
 static uint64_t ctx_key(int o, const uint16_t *ids, size_t end)
@@ -56,6 +67,8 @@ zmodel *zmodel_new(const ztok *t, int order, const float *alpha,
 	m->uni = calloc((size_t)t->V, sizeof(float));
 	m->cap = 1 << 12;
 	m->tab = calloc(m->cap, sizeof(*m->tab));
+	m->scap = 1 << 14;
+	m->sl = calloc(m->scap, sizeof(*m->sl));
 	return m;
 }
 
@@ -69,6 +82,7 @@ void zmodel_free(zmodel *m)
 	}
 	free(m->tab);
 	free(m->uni);
+	free(m->sl);
 	free(m);
 }
 
@@ -79,6 +93,8 @@ zmodel *zmodel_clone(const zmodel *m)
 	*c = *m;
 	c->uni = malloc((size_t)m->tok->V * sizeof(float));
 	memcpy(c->uni, m->uni, (size_t)m->tok->V * sizeof(float));
+	c->sl = malloc(m->scap * sizeof(*c->sl));
+	memcpy(c->sl, m->sl, m->scap * sizeof(*c->sl));
 	c->tab = calloc(m->cap, sizeof(*c->tab));
 	for (size_t i = 0; i < m->cap; i++) {
 		c->tab[i] = m->tab[i];
@@ -121,21 +137,51 @@ static void grow(zmodel *m)
 	free(old);
 }
 
+static size_t slot_of(const zmodel *m, uint64_t key, uint32_t w)
+{
+	uint64_t h = (key ^ ((uint64_t)w * 0x9e3779b97f4a7c15ull)) *
+	             0xff51afd7ed558ccdull;
+	size_t i = (size_t)(h >> 17) & (m->scap - 1);
+
+	while (m->sl[i].key && (m->sl[i].key != key || m->sl[i].w != w))
+		i = (i + 1) & (m->scap - 1);
+	return i;
+}
+
+static void slot_grow(zmodel *m)
+{
+	struct slot *old = m->sl;
+	size_t oc = m->scap;
+
+	m->scap *= 2;
+	m->sl = calloc(m->scap, sizeof(*m->sl));
+	for (size_t i = 0; i < oc; i++)
+		if (old[i].key)
+			m->sl[slot_of(m, old[i].key, old[i].w)] = old[i];
+	free(old);
+}
+
 static void add(zmodel *m, uint64_t key, uint16_t w, float c)
 {
 	if ((m->len + 1) * 2 > m->cap)
 		grow(m);
+	if ((m->slen + 1) * 2 > m->scap)
+		slot_grow(m);
 	struct node *nd = find(m, key);
 	if (!nd->key) {
 		nd->key = key;
 		m->len++;
 	}
 	nd->total += c;
-	for (uint16_t i = 0; i < nd->n; i++)
-		if (nd->w[i] == w) {
-			nd->c[i] += c;
-			return;
-		}
+	size_t si = slot_of(m, key, w);
+	if (m->sl[si].key) {
+		nd->c[m->sl[si].idx] += c;
+		return;
+	}
+	m->sl[si].key = key;
+	m->sl[si].w = w;
+	m->sl[si].idx = nd->n;
+	m->slen++;
 	if (nd->n == nd->cap) {
 		nd->cap = nd->cap ? (uint16_t)(nd->cap * 2) : 4;
 		nd->w = realloc(nd->w, nd->cap * sizeof(uint16_t));

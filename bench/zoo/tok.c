@@ -101,6 +101,12 @@ ztok *ztok_bpe(const char *text, size_t n, int V, const char *name)
 			tab[h].freq++;
 		i += l;
 	}
+	/* the distinct words, packed, for the merge passes */
+	size_t packed = 0;
+	for (size_t h = 0; h < cap; h++)
+		if (tab[h].w)
+			tab[packed++] = tab[h];
+	cap = packed;
 	int32_t *cnt = calloc((size_t)ZTOK_MAXV * ZTOK_MAXV, sizeof(*cnt));
 	uint32_t *touched = malloc(sizeof(uint32_t) * (n + 1));
 	while (t->V < V) {
