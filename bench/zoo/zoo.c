@@ -809,6 +809,30 @@ static void manifest(const struct zoo *z, const struct spec *s,
 	fclose(m);
 }
 
+/* probes.jsonl: id, generator, prompt and text of every probe. */
+static int write_probes(const struct zoo *z)
+{
+	int nt = z->sz->teachers;
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/probes.jsonl", z->work);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < z->nprobes; i++) {
+		const zprobe *p = &z->probes[i];
+		const struct spec *g = p->generator < nt ?
+		        &z->teach[p->generator] : &z->ctrl[p->generator - nt];
+		fprintf(f, "{\"id\":\"%s\",\"generator\":\"%s\","
+		        "\"prompt\":", p->id, g->name);
+		zjson_str(f, p->prompt, strlen(p->prompt));
+		fputs(",\"text\":", f);
+		zjson_str(f, p->text, strlen(p->text));
+		fputs("}\n", f);
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 static int cmd_write(struct zoo *z)
 {
 	struct spec *st;
@@ -823,20 +847,8 @@ static int cmd_write(struct zoo *z)
 		if (write_scores(z, s, i, i, path) < 0)
 			return 3;
 	}
-	snprintf(path, sizeof(path), "%s/probes.jsonl", z->work);
-	FILE *f = fopen(path, "w");
-	if (!f)
+	if (write_probes(z) < 0)
 		return 3;
-	for (size_t i = 0; i < z->nprobes; i++) {
-		const zprobe *p = &z->probes[i];
-		const struct spec *g = p->generator < nt ?
-		        &z->teach[p->generator] : &z->ctrl[p->generator - nt];
-		fprintf(f, "{\"id\":\"%s\",\"generator\":\"%s\",\"text\":",
-		        p->id, g->name);
-		zjson_str(f, p->text, strlen(p->text));
-		fputs("}\n", f);
-	}
-	fclose(f);
 	students(z, &st, &ns);
 	for (int i = 0; i < ns; i++) {
 		st[i].m = student(z, &st[i], 1000 + (uint64_t)i);
@@ -1005,22 +1017,8 @@ static int cmd_sample(struct zoo *z)
 		        "vllm (legacy completions, echo)", z->sz->topk);
 	}
 	fclose(m);
-	snprintf(path, sizeof(path), "%s/probes.jsonl", z->work);
-	FILE *f = fopen(path, "w");
-	if (!f)
+	if (write_probes(z) < 0)
 		return 3;
-	for (size_t i = 0; i < z->nprobes; i++) {
-		const zprobe *p = &z->probes[i];
-		const struct spec *g = p->generator < nt ?
-		        &z->teach[p->generator] : &z->ctrl[p->generator - nt];
-		fprintf(f, "{\"id\":\"%s\",\"generator\":\"%s\","
-		        "\"prompt\":", p->id, g->name);
-		zjson_str(f, p->prompt, strlen(p->prompt));
-		fputs(",\"text\":", f);
-		zjson_str(f, p->text, strlen(p->text));
-		fputs("}\n", f);
-	}
-	fclose(f);
 	zmodel_free(st.m);
 	zmodel_free(sib.m);
 	return 0;

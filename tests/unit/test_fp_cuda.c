@@ -11,24 +11,9 @@
 #include "error.h"
 #include "fingerprint/device.h"
 #include "fingerprint/kernel_cpu.h"
+#include "fp_testdata.h"
 
-static uint64_t rng = 0x2545f4914f6cdd1dull;
 static int fails;
-
-static double gauss(void)
-{
-	double u, v;
-
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	u = ((rng >> 11) + 0.5) / 9007199254740992.0;
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	v = (rng >> 11) / 9007199254740992.0;
-	return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
 
 static void same(const char *what, const char *field, double a, double b)
 {

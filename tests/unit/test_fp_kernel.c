@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fingerprint/kernel_cpu.h"
+#include "fp_testdata.h"
 
 struct ref {
 	long double lse_t, lse_s, kl, ce, ent, js;
@@ -20,22 +21,6 @@ struct ref {
 	uint32_t k;
 };
 
-static uint64_t rng = 88172645463325252ull;
-
-static double gauss(void)
-{
-	double u, v;
-
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	u = ((rng >> 11) + 0.5) / 9007199254740992.0;
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	v = (rng >> 11) / 9007199254740992.0;
-	return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
 
 static uint16_t to_bf16(float x)
 {

@@ -277,7 +277,7 @@ static int alt_cmp(const void *pa, const void *pb)
 void pdg_fp_record_end_token(pdg_fp_record *r)
 {
 	pdg_fp_tok *t = &r->tok[r->ntok - 1];
-	pdg_fp_alt *a = r->alt + t->alt;
+	pdg_fp_alt *a = r->alt ? r->alt + t->alt : NULL;
 	uint32_t n = t->nalt, w = 0;
 	int have_actual = 0;
 
@@ -290,7 +290,8 @@ void pdg_fp_record_end_token(pdg_fp_record *r)
 		if (!dup)
 			a[w++] = a[i];
 	}
-	qsort(a, w, sizeof(*a), alt_cmp);
+	if (w > 1)
+		qsort(a, w, sizeof(*a), alt_cmp);
 	if (w > PDG_FP_MAX_TOPK)
 		w = PDG_FP_MAX_TOPK;
 	for (uint32_t i = 0; i < w; i++)
@@ -307,7 +308,8 @@ void pdg_fp_record_end_token(pdg_fp_record *r)
 		r->alt[r->nalt++] = x;
 		t->nalt++;
 		a = r->alt + t->alt;
-		qsort(a, t->nalt, sizeof(*a), alt_cmp);
+		if (t->nalt > 1)
+			qsort(a, t->nalt, sizeof(*a), alt_cmp);
 	}
 	double mass = 0;
 	for (uint32_t i = 0; i < t->nalt; i++)
