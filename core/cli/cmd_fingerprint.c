@@ -44,6 +44,9 @@ static void usage(FILE *f)
 "      --alpha X           family-wise level, Holm (default 0.01)\n"
 "      --seed N            seed of the permutations (default 1)\n"
 "      --threads N         CPU threads (default: all cores)\n"
+"      --max-line N        longest JSONL line in bytes (default 67108864)\n"
+"      --max-positions N   scored positions over all models (default\n"
+"                          16777216): memory stays bounded\n"
 "  -q, --quiet             no notes on stderr\n"
 "  -h, --help              show this help\n"
 "\n"
@@ -65,6 +68,8 @@ enum {
 	OPT_ALPHA,
 	OPT_SEED,
 	OPT_THREADS,
+	OPT_MAX_LINE,
+	OPT_MAX_POSITIONS,
 };
 
 static const struct option options[] = {
@@ -82,6 +87,8 @@ static const struct option options[] = {
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+	{ "max-positions", required_argument, NULL, OPT_MAX_POSITIONS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -187,6 +194,18 @@ static int parse_option(struct args *a, int c, const char *arg)
 			return pdg_cli_usage_error("fingerprint", "--threads: "
 			                           "1..256");
 		a->o.threads = (unsigned)n;
+		return 0;
+	case OPT_MAX_LINE:
+	case OPT_MAX_POSITIONS:
+		if (parse_u64(arg, 1ull << 40, &n) < 0 || n == 0)
+			return pdg_cli_usage_error("fingerprint", "--%s: a "
+			                           "positive count", c ==
+			                           OPT_MAX_LINE ? "max-line" :
+			                           "max-positions");
+		if (c == OPT_MAX_LINE)
+			a->o.max_line = n;
+		else
+			a->o.max_positions = n;
 		return 0;
 	}
 	return pdg_cli_usage_error("fingerprint", "unknown option");

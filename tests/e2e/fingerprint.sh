@@ -133,6 +133,10 @@ expect2 "unknown option" "--bogus" fp --bogus
 expect2 "manifest and flags together" "do not mix" \
 	fp -m student-1-seq.yaml --teacher a=b
 expect2 "bad --alpha" "alpha" fp -m student-1-seq.yaml --alpha 3
+expect2 "a line over --max-line" "longer than 1000 bytes" \
+	fp -m student-1-seq.yaml --max-line 1000
+expect2 "more positions than --max-positions" "positions" \
+	fp -m student-1-seq.yaml --max-positions 500
 expect2 "one control is not a panel" "two control" \
 	fp --student s=zoo_student-1-seq.jsonl \
 	--teacher zoo/teacher-0=zoo_teacher-0.jsonl \
