@@ -981,14 +981,14 @@ static int cmd_sample(struct zoo *z)
 	                                 ZS_LLAMACPP, ZS_LLAMACPP, ZS_LLAMACPP };
 	for (int i = 0; i < nt + nc; i++) {
 		struct spec *s = i < nt ? &z->teach[i] : &z->ctrl[i - nt];
-		file_name(z, s, path, sizeof(path), "jsonl");
+		file_name(z, s, path, sizeof(path), "logprobs");
 		if (write_scores(z, s, i, shapes[i], path) < 0)
 			return 3;
 	}
-	file_name(z, &st, path, sizeof(path), "jsonl");
+	file_name(z, &st, path, sizeof(path), "logprobs");
 	if (write_scores(z, &st, -1, ZS_OPENAI, path) < 0)
 		return 3;
-	file_name(z, &sib, path, sizeof(path), "jsonl");
+	file_name(z, &sib, path, sizeof(path), "logprobs");
 	if (write_scores(z, &sib, -1, ZS_LLAMACPP, path) < 0)
 		return 3;
 	snprintf(path, sizeof(path), "%s/manifest.yaml", z->work);
@@ -1000,14 +1000,17 @@ static int cmd_sample(struct zoo *z)
 	        "samples/avocado/fingerprint\n"
 	        "# Every model here is a small n-gram stand-in trained by the "
 	        "zoo,\n# not the real model its id names (README.md).\n"
+	        "# Score files are JSONL named .logprobs, and the probes are\n"
+	        "# listed here, so that an audit of the repository does not\n"
+	        "# take probe outputs for training data.\n"
 	        "fingerprint: 1\nstudent: %s\ncomponent: avocado\n"
-	        "probes: probes.jsonl\nmodels:\n", st.name);
+	        "models:\n", st.name);
 	for (int i = -2; i < nt + nc; i++) {
 		const struct spec *x = i == -2 ? &st : i == -1 ? &sib :
 		                       i < nt ? &z->teach[i] : &z->ctrl[i - nt];
 		zshape sh = i == -2 ? ZS_OPENAI : i == -1 ? ZS_LLAMACPP :
 		            shapes[i];
-		file_name(z, x, path, sizeof(path), "jsonl");
+		file_name(z, x, path, sizeof(path), "logprobs");
 		fprintf(m, "  - id: %s\n    role: %s\n    scores: %s\n"
 		        "    serving: {server: %s, temperature: 1.0, "
 		        "logprobs: raw, top_logprobs: %d}\n", x->name,
@@ -1016,8 +1019,19 @@ static int cmd_sample(struct zoo *z)
 		        "ollama+vllm" : sh == ZS_BATCH ? "vllm run-batch" :
 		        "vllm (legacy completions, echo)", z->sz->topk);
 	}
-	fclose(m);
-	if (write_probes(z) < 0)
+	fputs("probes:\n", m);
+	for (size_t i = 0; i < z->nprobes; i++) {
+		const zprobe *p = &z->probes[i];
+		const struct spec *g = p->generator < nt ?
+		        &z->teach[p->generator] : &z->ctrl[p->generator - nt];
+		fprintf(m, "  - {\"id\": \"%s\", \"generator\": \"%s\", "
+		        "\"prompt\": ", p->id, g->name);
+		zjson_str(m, p->prompt, strlen(p->prompt));
+		fputs(", \"text\": ", m);
+		zjson_str(m, p->text, strlen(p->text));
+		fputs("}\n", m);
+	}
+	if (fclose(m) != 0)
 		return 3;
 	zmodel_free(st.m);
 	zmodel_free(sib.m);

@@ -274,6 +274,8 @@ static int full_kl(const struct view *t, const struct view *m,
 {
 	uint32_t V = pdg_fp_dense_vocab(st->dense), v2;
 	uint32_t rows[KL_BATCH][2], n = 0, used = 0;
+	/* at most 32 MiB of rows per side in memory */
+	uint32_t batch = (uint32_t)((8u << 20) / (V ? V : 1));
 	float *bt = NULL, *bm = NULL;
 	double sum = 0;
 	int rc = 0;
@@ -281,8 +283,12 @@ static int full_kl(const struct view *t, const struct view *m,
 	*out = NAN;
 	if (V != pdg_fp_dense_vocab(sm->dense))
 		return 0;
-	bt = pdg_xmalloc((size_t)KL_BATCH * V * sizeof(float));
-	bm = pdg_xmalloc((size_t)KL_BATCH * V * sizeof(float));
+	if (batch > KL_BATCH)
+		batch = KL_BATCH;
+	if (batch < 1)
+		batch = 1;
+	bt = pdg_xmalloc((size_t)batch * V * sizeof(float));
+	bm = pdg_xmalloc((size_t)batch * V * sizeof(float));
 	pdg_fp_pair_stats ps[KL_BATCH];
 	for (uint32_t i = 0; i <= t->t1 - t->t0 && rc == 0; i++) {
 		int last = i == t->t1 - t->t0;
@@ -295,7 +301,7 @@ static int full_kl(const struct view *t, const struct view *m,
 				n++;
 			}
 		}
-		if (n == KL_BATCH || (last && n)) {
+		if (n == batch || (last && n)) {
 			for (uint32_t j = 0; j < n && rc == 0; j++) {
 				rc = pdg_fp_dense_rows(st->dense, t->r,
 				                       rows[j][0], 1,

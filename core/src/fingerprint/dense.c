@@ -21,6 +21,7 @@
 
 #define MAX_HEADER (64u << 20)
 #define MAX_TENSORS 400000
+#define MAX_ROW (1u << 22)         /* vocabulary of one row */
 #define DENSE_TOPK 20
 /* Byte-marginal bins below this are folded into the tail. */
 #define BIN_FLOOR 1e-7
@@ -393,6 +394,9 @@ int pdg_fp_load_dense(pdg_fp_scores *s, const char *path,
 	if (!d->V)
 		return pdg_error_set(PDG_EINVALID, "%s: no logits.<probe> "
 		                     "tensor", path);
+	if (d->V > MAX_ROW)
+		return pdg_error_set(PDG_ELIMIT, "%s: rows of %u logits; at "
+		                     "most %u", path, d->V, MAX_ROW);
 	if (d->vocab.n > d->V)
 		return pdg_error_set(PDG_EINVALID, "%s: the vocabulary (%zu) "
 		                     "is larger than the logits (%u)", path,
