@@ -464,7 +464,7 @@ static void test_align_chunks(void **state)
 	(void)c2;
 	pdg_fp_study st = { 3, ids, roles, ps, &pr, 1, 0 };
 	int sub[2] = { 0, 2 }, cand[1] = { 1 };
-	pdg_fp_align_ctx c = { &st, sub, 2, cand, 1, NULL };
+	pdg_fp_align_ctx c = { &st, sub, 2, 2, cand, 1, NULL };
 	pdg_fp_feat f;
 	int by;
 	assert_int_equal(pdg_fp_align_probe(&c, 0, &f, &by), 0);

@@ -439,13 +439,14 @@ int pdg_fp_align_probe(const pdg_fp_align_ctx *c, size_t pi,
 		if (bad[j])
 			continue;
 		used++;
-		/* excess of each subject over the median of the others
-		 * (the student's: the panel's), the generator left out:
-		 * symmetric, so the panel rank test is exact */
+		/* excess of each subject over the median of the student
+		 * and the panel, itself and the generator left out (the
+		 * student's: the panel's): symmetric, so the rank test is
+		 * exact */
 		for (size_t s = 0; s < nsub; s++) {
 			int ms = c->sub[s];
 			size_t k = 0;
-			for (size_t q = 0; q < nsub; q++) {
+			for (size_t q = 0; q < c->nbase; q++) {
 				int mq = c->sub[q];
 				if (mq != ms && mq != p->generator)
 					med[k++] = L[(size_t)mq * nch + j];

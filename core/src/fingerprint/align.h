@@ -5,7 +5,8 @@
 #include "fingerprint/device.h"
 #include "fingerprint/fp.h"
 
-/* Subjects are the student (index 0) and every panel member; features
+/* Subjects are the student (index 0), every panel member, then every
+ * candidate (a candidate competes in the others' tests); features
  * against candidate t for subject s are at [t * nsub + s]. */
 typedef struct pdg_fp_feat {
 	int gen;                 /* the text's generator (model index) */
@@ -22,6 +23,8 @@ typedef struct pdg_fp_align_ctx {
 	const pdg_fp_study *st;
 	const int *sub;          /* model index of each subject */
 	size_t nsub;
+	size_t nbase;            /* subjects [0, nbase) (the student and
+	                            the panel) make the likelihood baseline */
 	const int *cand;         /* model index of each candidate */
 	size_t ncand;
 	pdg_fp_backend *backend; /* for full rows; NULL: none */

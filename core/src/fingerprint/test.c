@@ -10,8 +10,8 @@
  *        subjects (median and MAD), so no term needs a unit or a weight.
  * p_permutation: B prompt-level permutations of the T/C labels of the
  * student's per-text excesses, (b + 1) / (B + 1).  p_rank: the exact
- * panel rank test, every panel member put in the student's place,
- * (1 + #{j: Z_j >= Z_S}) / (m + 1).  Holm adjusts p_permutation across
+ * panel rank test, every panel member and every other candidate put in
+ * the student's place, (1 + #{j: Z_j >= Z_S}) / (m + 1).  Holm adjusts p_permutation across
  * candidates; a verdict is positive when the adjusted p is at most
  * alpha and p_rank is at its floor (or at most alpha).
  * p_panel, reported as evidence only: a Student t prediction interval
@@ -184,10 +184,11 @@ struct cand_stats {
 	double D, djs, da, dr, z, klf, klf_panel;
 };
 
-/* Panel-relative terms of subject s against candidate t over texts x
- * with usable[x]. */
+/* Terms of subject column s against candidate t over the texts, each
+ * relative to the median of the other active subjects act[0..na). */
 static void subject_terms(const pdg_fp_feat *f, const uint32_t *texts,
-                          size_t ntexts, size_t t, size_t s, size_t nsub,
+                          size_t ntexts, size_t t, size_t s,
+                          const size_t *act, size_t na, size_t nsub,
                           struct cand_stats *out, double *scratch)
 {
 	double js = 0, ag = 0, tr = 0, kl = 0;
@@ -197,20 +198,21 @@ static void subject_terms(const pdg_fp_feat *f, const uint32_t *texts,
 		const pdg_fp_feat *x = &f[texts[i]];
 		size_t base = t * nsub;
 		size_t k = 0, kt = 0;
-		for (size_t q = 0; q < nsub; q++)
-			if (q != s)
-				scratch[k++] = x->js[base + q];
+		for (size_t a = 0; a < na; a++)
+			if (act[a] != s)
+				scratch[k++] = x->js[base + act[a]];
 		js += pdg_fp_median(scratch, k) - x->js[base + s];
 		k = 0;
-		for (size_t q = 0; q < nsub; q++)
-			if (q != s)
-				scratch[k++] = x->agree[base + q];
+		for (size_t a = 0; a < na; a++)
+			if (act[a] != s)
+				scratch[k++] = x->agree[base + act[a]];
 		ag += x->agree[base + s] - pdg_fp_median(scratch, k);
 		nj++;
 		if (!isnan(x->tail[base + s])) {
-			for (size_t q = 0; q < nsub; q++)
-				if (q != s && !isnan(x->tail[base + q]))
-					scratch[kt++] = x->tail[base + q];
+			for (size_t a = 0; a < na; a++)
+				if (act[a] != s &&
+				    !isnan(x->tail[base + act[a]]))
+					scratch[kt++] = x->tail[base + act[a]];
 			if (kt >= 2) {
 				tr += x->tail[base + s] -
 				      pdg_fp_median(scratch, kt);
@@ -345,9 +347,12 @@ void pdg_fp_result_note(pdg_fp_result *r, const char *fmt, ...)
 struct study_ix {
 	int *sub, *cand;
 	size_t nsub, ncand;
+	size_t nbase;            /* the student and the panel */
 	int *sub_of;             /* model -> subject index or -1 */
 };
 
+/* Subjects: the student, the panel (controls, siblings), then the
+ * candidates, each a competitor in the other candidates' tests. */
 static void index_study(const pdg_fp_study *st, struct study_ix *ix)
 {
 	ix->sub = pdg_xmalloc((st->nmodels + 1) * sizeof(int));
@@ -364,6 +369,9 @@ static void index_study(const pdg_fp_study *st, struct study_ix *ix)
 		         st->roles[m] == PDG_FP_SIBLING)
 			ix->sub[ix->nsub++] = (int)m;
 	}
+	ix->nbase = ix->nsub;
+	for (size_t t = 0; t < ix->ncand; t++)
+		ix->sub[ix->nsub++] = ix->cand[t];
 	for (size_t s = 0; s < ix->nsub; s++)
 		ix->sub_of[ix->sub[s]] = (int)s;
 }
@@ -372,26 +380,36 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
                            const pdg_fp_feat *f, size_t t,
                            const pdg_fp_options *o, pdg_fp_verdict *v)
 {
-	size_t np = st->nprobes, nsub = ix->nsub, m = nsub - 1;
+	size_t np = st->nprobes, nsub = ix->nsub;
 	uint32_t *tt = pdg_xmalloc((np + 1) * sizeof(*tt));
 	uint32_t *ct = pdg_xmalloc((np + 1) * sizeof(*ct));
 	uint32_t *all = pdg_xmalloc((np + 1) * sizeof(*all));
+	uint32_t *mine = pdg_xmalloc((np + 1) * sizeof(*mine));
 	double *scratch = pdg_xmalloc((nsub + 1) * sizeof(double));
 	struct cand_stats *cs = pdg_xcalloc(nsub, sizeof(*cs));
-	size_t nt = 0, nc = 0;
+	size_t *act = pdg_xmalloc(nsub * sizeof(*act));
+	size_t nt = 0, nc = 0, na = 0;
+	size_t self = (size_t)ix->sub_of[ix->cand[t]];
 
+	/* everyone but the candidate competes: the panel and the other
+	 * candidates (a student distilled from one of a family must not
+	 * look distilled from the others) */
+	for (size_t s = 0; s < nsub; s++)
+		if (s != self)
+			act[na++] = s;
 	for (size_t i = 0; i < np; i++) {
-		if (!f[i].nchunks)
+		if (!f[i].nchunks || f[i].gen < 0)
 			continue;
+		int g = ix->sub_of[f[i].gen];
 		if (f[i].gen == ix->cand[t])
 			tt[nt++] = (uint32_t)i;
-		else if (f[i].gen >= 0 && ix->sub_of[f[i].gen] > 0)
+		else if (g > 0 && (size_t)g < ix->nbase)
 			ct[nc++] = (uint32_t)i;
 	}
 	v->teacher_texts = (uint32_t)nt;
 	v->control_texts = (uint32_t)nc;
 	v->queries = (uint32_t)(nt + nc);
-	v->panel = (uint32_t)m;
+	v->panel = (uint32_t)(na - 1);
 	for (size_t i = 0; i < nt; i++)
 		v->chunks += f[tt[i]].nchunks;
 	for (size_t i = 0; i < nc; i++)
@@ -404,18 +422,19 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	}
 	memcpy(all, tt, nt * sizeof(*all));
 	memcpy(all + nt, ct, nc * sizeof(*all));
-	for (size_t s = 0; s < nsub; s++) {
-		cs[s].D = did(f, tt, nt, ct, nc, s);
+	for (size_t a = 0; a < na; a++) {
+		size_t s = act[a];
+		cs[a].D = did(f, tt, nt, ct, nc, s);
 		/* a subject is judged on texts it did not generate */
 		size_t k = 0;
 		for (size_t i = 0; i < nt + nc; i++)
 			if (f[all[i]].gen != ix->sub[s])
-				tt[k++] = all[i];
-		subject_terms(f, tt, k, t, s, nsub, &cs[s], scratch);
-		memcpy(tt, all, nt * sizeof(*tt));
+				mine[k++] = all[i];
+		subject_terms(f, mine, k, t, s, act, na, nsub, &cs[a],
+		              scratch);
 	}
 	int use_r = !isnan(cs[0].dr);
-	score_subjects(cs, nsub, use_r, scratch);
+	score_subjects(cs, na, use_r, scratch);
 	double *e = pdg_xmalloc((nt + nc) * sizeof(double));
 	for (size_t i = 0; i < nt + nc; i++)
 		e[i] = f[all[i]].e[0];
@@ -426,16 +445,16 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	                                        + t + 1, &v->z_permutation);
 	free(e);
 	uint32_t beat = 0;
-	for (size_t s = 1; s < nsub; s++)
-		beat += cs[s].z >= cs[0].z;
+	for (size_t a = 1; a < na; a++)
+		beat += cs[a].z >= cs[0].z;
 	if (getenv("PEDIGREE_FP_DEBUG"))
-		for (size_t s = 0; s < nsub; s++)
+		for (size_t a = 0; a < na; a++)
 			fprintf(stderr, "debug: %s vs %s: D %+.4f dJS %+.4f dA "
-			        "%+.4f dR %+.4f Z %+.4f\n", st->ids[ix->sub[s]],
-			        st->ids[ix->cand[t]], cs[s].D, cs[s].djs,
-			        cs[s].da, cs[s].dr, cs[s].z);
-	v->p_rank = (1.0 + beat) / (double)(m + 1);
-	v->p_panel = panel_p(cs, nsub);
+			        "%+.4f dR %+.4f Z %+.4f\n",
+			        st->ids[ix->sub[act[a]]], st->ids[ix->cand[t]],
+			        cs[a].D, cs[a].djs, cs[a].da, cs[a].dr, cs[a].z);
+	v->p_rank = (1.0 + beat) / (double)na;
+	v->p_panel = panel_p(cs, na);
 	v->effect_nats = cs[0].D;
 	v->score = cs[0].z;
 	v->delta_js = cs[0].djs;
@@ -443,17 +462,19 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	v->delta_tail = use_r ? cs[0].dr : NAN;
 	v->kl_full = cs[0].klf;
 	size_t k = 0;
-	for (size_t s = 1; s < nsub; s++)
-		if (!isnan(cs[s].klf))
-			scratch[k++] = cs[s].klf;
+	for (size_t a = 1; a < na; a++)
+		if (!isnan(cs[a].klf))
+			scratch[k++] = cs[a].klf;
 	v->kl_full_panel = pdg_fp_median(scratch, k);
 	v->tested = 1;
 out:
 	free(tt);
 	free(ct);
 	free(all);
+	free(mine);
 	free(scratch);
 	free(cs);
+	free(act);
 }
 
 static void decide(pdg_fp_result *r, const pdg_fp_options *o)
@@ -497,7 +518,7 @@ int pdg_fp_study_run(pdg_fp_result **out, const pdg_fp_study *st,
 
 	*out = NULL;
 	index_study(st, &ix);
-	if (ix.ncand == 0 || ix.nsub < 3) {
+	if (ix.ncand == 0 || ix.nbase < 3) {
 		free(ix.sub);
 		free(ix.cand);
 		free(ix.sub_of);
@@ -513,21 +534,21 @@ int pdg_fp_study_run(pdg_fp_result **out, const pdg_fp_study *st,
 	r->permutations = o->permutations;
 	r->alpha = o->alpha;
 	r->seed = o->seed;
-	r->npanel = ix.nsub - 1;
+	r->npanel = ix.nbase - 1;
 	r->panel_ids = pdg_xcalloc(r->npanel + 1, sizeof(char *));
-	for (size_t s = 1; s < ix.nsub; s++)
+	for (size_t s = 1; s < ix.nbase; s++)
 		r->panel_ids[s - 1] = pdg_xstrdup(st->ids[ix.sub[s]]);
 	r->panel = (uint32_t)r->npanel;
 	r->device = pdg_xstrdup(be ? pdg_fp_backend_kind(be) : "cpu");
 
 	pdg_fp_feat *f = pdg_xcalloc(st->nprobes + 1, sizeof(*f));
 	size_t *dropped = pdg_xcalloc(st->nmodels, sizeof(size_t));
-	pdg_fp_align_ctx ac = { st, ix.sub, ix.nsub, ix.cand, ix.ncand, be };
+	pdg_fp_align_ctx ac = { st, ix.sub, ix.nsub, ix.nbase, ix.cand,
+	                        ix.ncand, be };
 	uint32_t usable = 0, nochunk = 0;
 	for (size_t i = 0; i < st->nprobes && rc == 0; i++) {
 		int g = st->probes[i].generator, by;
-		if (g < 0 || (ix.sub_of[g] <= 0 &&
-		              st->roles[g] != PDG_FP_TEACHER))
+		if (g < 0 || ix.sub_of[g] <= 0)
 			continue;	/* the student's own texts: unused */
 		rc = pdg_fp_align_probe(&ac, i, &f[i], &by);
 		if (by >= 0)
