@@ -88,6 +88,7 @@ struct zoo {
 	int verbose;
 	int tok_shift;           /* tokenizer of model i: (i + shift) % 4 */
 	const int *tok_of;       /* or this, when set (sample) */
+	int plain_controls;      /* controls untuned, as teachers (sample) */
 };
 
 /* ---- models ------------------------------------------------------- */
@@ -335,7 +336,18 @@ static void build_panel(struct zoo *z)
 		s->tok = z->tok_of ? z->tok_of[i] : (i + z->tok_shift) % NTOK;
 		snprintf(s->name, sizeof(s->name), i < nt ? "zoo/teacher-%d" :
 		         "zoo/control-%d", i < nt ? i : i - nt);
-		s->m = independent(z, (uint64_t)i, s->tok);
+		if (i < nt || z->plain_controls) {
+			s->m = independent(z, (uint64_t)i, s->tok);
+		} else {
+			/* Controls are made as students are (a base tuned on
+			 * real data), so an independent student is one more
+			 * of them: a model with more training than the panel
+			 * looks closer to any model of its family, which the
+			 * rank test would read as lineage. */
+			s->rc = R_REAL;
+			s->base = 1000 + i;
+			s->m = student(z, s, 70000 + (uint64_t)i);
+		}
 	}
 	make_probes(z);
 }
@@ -940,6 +952,7 @@ static int cmd_sample(struct zoo *z)
 
 	z->keep = 1;
 	z->tok_of = toks;
+	z->plain_controls = 1;
 	zwrite_digits = 4;
 	zwrite_bytes = 0;
 	build_panel(z);

@@ -447,6 +447,15 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	uint32_t beat = 0;
 	for (size_t a = 1; a < na; a++)
 		beat += cs[a].z >= cs[0].z;
+	if (getenv("PEDIGREE_FP_DEBUG")) {
+		double et = 0, ec = 0;
+		for (size_t i = 0; i < nt; i++)
+			et += f[tt[i]].e[0] / (double)nt;
+		for (size_t i = 0; i < nc; i++)
+			ec += f[ct[i]].e[0] / (double)nc;
+		fprintf(stderr, "debug: student's excess on T-texts %+.4f, "
+		        "on C-texts %+.4f\n", et, ec);
+	}
 	if (getenv("PEDIGREE_FP_DEBUG"))
 		for (size_t a = 0; a < na; a++)
 			fprintf(stderr, "debug: %s vs %s: D %+.4f dJS %+.4f dA "
