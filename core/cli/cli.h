@@ -18,6 +18,7 @@ int pdg_cmd_identify(int argc, char **argv);
 int pdg_cmd_licenses(int argc, char **argv);
 int pdg_cmd_scan_data(int argc, char **argv);
 int pdg_cmd_policy(int argc, char **argv);
+int pdg_cmd_fingerprint(int argc, char **argv);
 
 /* "pedigree CMD: message" on stderr; returns PDG_EXIT_USAGE. */
 int pdg_cli_usage_error(const char *cmd, const char *fmt, ...)

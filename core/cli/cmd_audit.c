@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pedigree/fingerprint.h"
 #include "pedigree/pedigree.h"
 #include "cli.h"
 
@@ -44,6 +45,9 @@ static void usage(FILE *f)
 "                          default policy's own rule\n"
 "      --plugin-path DIRS  extra plugin directories (':'-separated),\n"
 "                          searched before $PEDIGREE_PLUGIN_PATH\n"
+"      --fingerprint MANIFEST  also run the distillation test of\n"
+"                          MANIFEST (see 'pedigree fingerprint'): one\n"
+"                          lineage finding per candidate teacher\n"
 "      --max-read SIZE     largest prefix of a file held in memory\n"
 "                          (default 16M)\n"
 "      --max-expand SIZE   bytes decompressed per input (default 8G)\n"
@@ -92,6 +96,7 @@ enum {
 	OPT_MAX_DIR_DEPTH,
 	OPT_MAX_FINDINGS,
 	OPT_MAX_ARTIFACTS,
+	OPT_FINGERPRINT,
 };
 
 static const struct option options[] = {
@@ -115,6 +120,7 @@ static const struct option options[] = {
 	{ "max-dir-depth", required_argument, NULL, OPT_MAX_DIR_DEPTH },
 	{ "max-findings", required_argument, NULL, OPT_MAX_FINDINGS },
 	{ "max-artifacts", required_argument, NULL, OPT_MAX_ARTIFACTS },
+	{ "fingerprint", required_argument, NULL, OPT_FINGERPRINT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -328,6 +334,7 @@ static int audit_main(pdg_audit_options *op, int argc, char **argv)
 	pdg_report_format fmt = PDG_REPORT_TEXT;
 	const char *output = NULL, *policy = NULL;
 	int quiet = 0, c, rc;
+	const char *fingerprint = NULL;
 	pdg_audit *a = NULL;
 	struct extra *extras = NULL;
 	size_t nextras = 0;
@@ -362,6 +369,10 @@ static int audit_main(pdg_audit_options *op, int argc, char **argv)
 		}
 		if (c == 'q')
 			quiet = 1;
+		if (c == OPT_FINGERPRINT) {
+			fingerprint = optarg;
+			continue;
+		}
 		rc = parse_option(op, c, optarg, &fmt, &output);
 		if (rc) {
 			free_extras(extras, nextras);
@@ -384,6 +395,13 @@ static int audit_main(pdg_audit_options *op, int argc, char **argv)
 	if (rc >= 0)
 		rc = add_inputs(a, argc, argv, extras, nextras);
 	free_extras(extras, nextras);
+	if (rc >= 0 && fingerprint) {
+		pdg_fp_options fo = PDG_FP_OPTIONS_INIT;
+		fo.quiet = quiet;
+		if ((rc = pdg_audit_add_fingerprint(a, fingerprint, &fo)) < 0)
+			fprintf(stderr, "pedigree audit: --fingerprint %s: %s\n",
+			        fingerprint, pdg_error_last());
+	}
 	if (rc >= 0 && (rc = pdg_audit_finish(a)) < 0)
 		fprintf(stderr, "pedigree audit: %s\n", pdg_error_last());
 	if (rc < 0) {

@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	  "list detector plugins and why any failed to load" },
 	{ "scan-data", pdg_cmd_scan_data,
 	  "find records other models generated in training data" },
+	{ "fingerprint", pdg_cmd_fingerprint,
+	  "test whether a model was distilled from candidate teachers" },
 };
 
 static void usage(FILE *f)
@@ -37,7 +39,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Commands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name,
+		fprintf(f, "  %-12s %s\n", commands[i].name,
 		        commands[i].summary);
 	fputs("\n"
 	      "Run 'pedigree <command> --help' for a command's options.\n"

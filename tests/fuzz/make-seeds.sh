@@ -7,7 +7,7 @@ set -euo pipefail
 out=${1:?usage: make-seeds.sh DIR}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 for t in pickle classify archive safetensors gguf card onnx keras license \
-	records; do
+	records fp_jsonl fp_manifest fp_dense; do
 	mkdir -p "$out/fuzz_$t"
 done
 python3 - "$out" "$root" <<'PY'
@@ -239,4 +239,47 @@ licence = {
 }
 for n, t in licence.items():
     put('fuzz_license', n, bytes([15]) + t.encode('utf-8'))
+
+# fingerprint: one line of each server shape, manifests, headers, vocabs
+def entry(tok, lp, top=()):
+    return {"token": tok, "logprob": lp, "bytes": list(tok.encode()),
+            "top_logprobs": [{"token": t, "logprob": l} for t, l in top]}
+chat = {"probe": "p1", "response": {"choices": [{"logprobs": {"content": [
+    entry("He", -0.5, [("He", -0.5), ("Hi", -1.5)]), entry("llo", -0.1)]}}]}}
+vllm = {"probe": "p2", "response": {"choices": [{"prompt_logprobs": [None,
+    {"5": {"logprob": -0.2, "rank": 1, "decoded_token": " a"}},
+    {"7": {"logprob": -4.0, "rank": 3, "decoded_token": "c"},
+     "3": {"logprob": -0.1, "rank": 1, "decoded_token": "d"}}],
+    "prompt_token_ids": [1, 5, 7]}]}}
+legacy = {"probe": "p3", "response": {"choices": [{"logprobs": {
+    "tokens": ["A", " b"], "token_logprobs": [None, -1.0],
+    "top_logprobs": [None, {" b": -1.0, " q": -2.0}]}}]}}
+ollama = {"probe": "p4", "response": {"model": "m", "response": "hi",
+    "logprobs": [entry("hi", -0.3, [("hi", -0.3)])]}}
+batch = {"custom_id": "p5", "response": {"status_code": 200,
+    "body": chat["response"]}, "error": None}
+for n, d in (("chat", chat), ("vllm", vllm), ("legacy", legacy),
+             ("ollama", ollama), ("batch", batch)):
+    put('fuzz_fp_jsonl', n, json.dumps(d).encode())
+manifest = (b"fingerprint: 1\nstudent: s\nalpha: 0.05\nmodels:\n"
+            b"  - {id: s, role: student, scores: s.jsonl}\n"
+            b"  - id: t\n    role: teacher\n    scores: [a.jsonl]\n"
+            b"    serving: {temperature: 1.0}\n"
+            b"  - id: c\n    role: control\n"
+            b"    dense: {logits: c.safetensors, vocab: v.json}\n"
+            b"probes: [{id: q, generator: t, text: hello}]\n")
+put('fuzz_fp_manifest', 'yaml', manifest)
+put('fuzz_fp_manifest', 'json', json.dumps({"fingerprint": 1, "models": [
+    {"id": "s", "role": "student", "scores": "s.jsonl"}],
+    "probes": "p.jsonl"}).encode())
+hdr = json.dumps({"logits.a": {"dtype": "BF16", "shape": [2, 3],
+                               "data_offsets": [0, 12]},
+                  "input_ids.a": {"dtype": "I64", "shape": [2],
+                                  "data_offsets": [12, 28]}}).encode()
+put('fuzz_fp_dense', 'st', b"\x03" + struct.pack('<Q', len(hdr)) + hdr +
+    b"\0" * 28)
+put('fuzz_fp_dense', 'vocab', b"\x00" + json.dumps({"model": {"vocab": {
+    "a": 0, "\u0120b": 1}}, "decoder": {"type": "ByteLevel"},
+    "added_tokens": [{"id": 2, "content": "<s>", "special": True}]}).encode())
+put('fuzz_fp_dense', 'list', b"\x00" + json.dumps(["a", " b"]).encode())
 PY

@@ -1,0 +1,481 @@
+/* kernel.c - the fused row-pair kernel on the CPU: threads over rows,
+ * vectors within a block (kernel_body.h), the same arithmetic as the
+ * CUDA backend (kernel.h). */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fingerprint/kernel.h"
+#include "fingerprint/kernel_cpu.h"
+
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
+
+#define V8(x) ((v8f){ x, x, x, x, x, x, x, x })
+#define V4(x) ((v4d){ x, x, x, x })
+/* The low and high four lanes of a v8f, widened to double. */
+#define LO(v) __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, \
+	2, 3), v4d)
+#define HI(v) __builtin_convertvector(__builtin_shufflevector(v, v, 4, 5, \
+	6, 7), v4d)
+
+struct kernel_isa {
+	uint32_t (*load)(const void *row, pdg_fp_dtype dt, uint32_t off,
+	                 uint32_t n, float *out);
+	float (*block_max)(const float *z, uint32_t n);
+	void (*block_sums)(const float *zt, const float *zs, uint32_t n,
+	                   float mt, float ms, double out[4]);
+};
+
+/* ---- baseline: vector extensions, any instruction set ------------- */
+
+/* exp(z - m) of 8 lanes; lanes below -87 (or NaN) weigh 0. */
+__attribute__((always_inline))
+static inline void base_exp8(const v8f *z, const v8f *m, v8f *out)
+{
+	v8f v = *z - *m, n, r, p, t;
+	v8i ni, dead = ~(v >= V8(-87.0f));
+
+	v = (v8f)(((v8i)v & ~dead) | ((v8i)V8(-87.0f) & dead));
+	t = v * V8(1.44269504088896341f) + V8(0.5f);
+	n = __builtin_convertvector(__builtin_convertvector(t, v8i), v8f);
+	/* truncation rounds up below zero: floor is one less there */
+	n = n + __builtin_convertvector(n > t, v8f);
+	ni = __builtin_convertvector(n, v8i);
+	r = v - n * V8(0.693359375f);
+	r = r - n * V8(-2.12194440e-4f);
+	p = V8(1.9875691500e-4f);
+	p = p * r + V8(1.3981999507e-3f);
+	p = p * r + V8(8.3334519073e-3f);
+	p = p * r + V8(4.1665795894e-2f);
+	p = p * r + V8(1.6666665459e-1f);
+	p = p * r + V8(5.0000001201e-1f);
+	p = p * (r * r) + r + V8(1.0f);
+	p = p * (v8f)((ni + 127) << 23);
+	*out = (v8f)((v8i)p & ~dead);
+}
+
+/* Maximum of a padded block (n a multiple of 8). */
+static float base_block_max(const float *z, uint32_t n)
+{
+	v8f acc, v;
+	float m = -INFINITY;
+
+	memcpy(&acc, z, sizeof(acc));
+	for (uint32_t i = 8; i < n; i += 8) {
+		memcpy(&v, z + i, sizeof(v));
+		v8i ge = acc >= v;
+		acc = (v8f)(((v8i)acc & ge) | ((v8i)v & ~ge));
+	}
+	for (int j = 0; j < 8; j++)
+		if (acc[j] > m)
+			m = acc[j];
+	return m;
+}
+
+/* Sums of one padded block (padding is -inf): sum eT, sum eS,
+ * sum eT zT, sum eT zS, with e = exp(z - block max). */
+static void base_block_sums(const float *zt, const float *zs,
+                                          uint32_t n, float mt, float ms,
+                                          double out[4])
+{
+	v4d s_t = V4(0), s_s = V4(0), q_t = V4(0), x_t = V4(0);
+	const v8f vmt = V8(mt), vms = V8(ms);
+
+	for (uint32_t i = 0; i < n; i += 8) {
+		v8f zt8, zs8, et, es;
+		memcpy(&zt8, zt + i, sizeof(zt8));
+		memcpy(&zs8, zs + i, sizeof(zs8));
+		base_exp8(&zt8, &vmt, &et);
+		base_exp8(&zs8, &vms, &es);
+		/* A zero weight times an infinite logit is no term. */
+		v8i live = et > V8(0.0f);
+		zt8 = (v8f)((v8i)zt8 & live);
+		zs8 = (v8f)((v8i)zs8 & live);
+		v4d e0 = LO(et), e1 = HI(et);
+		s_t += e0;
+		s_t += e1;
+		s_s += LO(es);
+		s_s += HI(es);
+		q_t += e0 * LO(zt8);
+		q_t += e1 * HI(zt8);
+		x_t += e0 * LO(zs8);
+		x_t += e1 * HI(zs8);
+	}
+	out[0] = (s_t[0] + s_t[1]) + (s_t[2] + s_t[3]);
+	out[1] = (s_s[0] + s_s[1]) + (s_s[2] + s_s[3]);
+	out[2] = (q_t[0] + q_t[1]) + (q_t[2] + q_t[3]);
+	out[3] = (x_t[0] + x_t[1]) + (x_t[2] + x_t[3]);
+}
+
+/* Widen a block to float, padding to a multiple of 8 with -inf. */
+static uint32_t base_load(const void *row, pdg_fp_dtype dt,
+                                        uint32_t off, uint32_t n,
+                                        float *out)
+{
+	uint32_t n8 = (n + 7) & ~7u, i;
+
+	if (dt == PDG_FP_F32) {
+		memcpy(out, (const float *)row + off, n * sizeof(float));
+	} else if (dt == PDG_FP_BF16) {
+		const uint16_t *h = (const uint16_t *)row + off;
+		for (i = 0; i < n; i++)
+			out[i] = pdg_fp_bf16_to_f32(h[i]);
+	} else {
+		const uint16_t *h = (const uint16_t *)row + off;
+		for (i = 0; i < n; i++)
+			out[i] = pdg_fp_f16_to_f32(h[i]);
+	}
+	for (i = n; i < n8; i++)
+		out[i] = -INFINITY;
+	return n8;
+}
+
+static const struct kernel_isa base_isa = {
+	base_load, base_block_max, base_block_sums,
+};
+
+/* ---- AVX2 ----------------------------------------------------------- */
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_AVX2_BUILD 1
+#include <immintrin.h>
+/* The same lanes as kernel_body.h, with intrinsics: compilers widen
+ * float vectors to double badly through the generic extensions. */
+#define AVX2 __attribute__((target("avx2")))
+
+AVX2 static inline __m256 avx2_exp8(__m256 z, __m256 m)
+{
+	__m256 v = _mm256_sub_ps(z, m);
+	__m256 live = _mm256_cmp_ps(v, _mm256_set1_ps(-87.0f), _CMP_GE_OQ);
+	v = _mm256_blendv_ps(_mm256_set1_ps(-87.0f), v, live);
+	__m256 n = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(v,
+	                 _mm256_set1_ps(1.44269504088896341f)),
+	                 _mm256_set1_ps(0.5f)));
+	__m256 r = _mm256_sub_ps(v, _mm256_mul_ps(n,
+	                         _mm256_set1_ps(0.693359375f)));
+	r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(-2.12194440e-4f)));
+	__m256 p = _mm256_set1_ps(1.9875691500e-4f);
+	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
+	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
+	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
+	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
+	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
+	p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)),
+	                                r), _mm256_set1_ps(1.0f));
+	__m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n),
+	                              _mm256_set1_epi32(127)), 23);
+	p = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+	return _mm256_and_ps(p, live);
+}
+
+AVX2 static float avx2_block_max(const float *z, uint32_t n)
+{
+	__m256 acc = _mm256_loadu_ps(z);
+	float m = -INFINITY, lane[8];
+
+	for (uint32_t i = 8; i < n; i += 8) {
+		__m256 v = _mm256_loadu_ps(z + i);
+		/* keep acc where acc >= v (NaN in v never wins) */
+		acc = _mm256_blendv_ps(v, acc, _mm256_cmp_ps(acc, v,
+		                                             _CMP_GE_OQ));
+	}
+	_mm256_storeu_ps(lane, acc);
+	for (int j = 0; j < 8; j++)
+		if (lane[j] > m)
+			m = lane[j];
+	return m;
+}
+
+AVX2 static inline void avx2_acc(__m256d *acc, __m256 x)
+{
+	acc[0] = _mm256_add_pd(acc[0],
+	                       _mm256_cvtps_pd(_mm256_castps256_ps128(x)));
+	acc[0] = _mm256_add_pd(acc[0],
+	                       _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)));
+}
+
+AVX2 static inline void avx2_macc(__m256d *acc, __m256 e, __m256 z)
+{
+	__m256d e0 = _mm256_cvtps_pd(_mm256_castps256_ps128(e));
+	__m256d e1 = _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1));
+	__m256d z0 = _mm256_cvtps_pd(_mm256_castps256_ps128(z));
+	__m256d z1 = _mm256_cvtps_pd(_mm256_extractf128_ps(z, 1));
+	acc[0] = _mm256_add_pd(acc[0], _mm256_mul_pd(e0, z0));
+	acc[0] = _mm256_add_pd(acc[0], _mm256_mul_pd(e1, z1));
+}
+
+AVX2 static double avx2_hsum(__m256d v)
+{
+	double l[4];
+
+	_mm256_storeu_pd(l, v);
+	return (l[0] + l[1]) + (l[2] + l[3]);
+}
+
+AVX2 static void avx2_block_sums(const float *zt, const float *zs,
+                                 uint32_t n, float mt, float ms,
+                                 double out[4])
+{
+	__m256d st = _mm256_setzero_pd(), ss = st, qt = st, xt = st;
+	const __m256 vmt = _mm256_set1_ps(mt), vms = _mm256_set1_ps(ms);
+
+	for (uint32_t i = 0; i < n; i += 8) {
+		__m256 a = _mm256_loadu_ps(zt + i), b = _mm256_loadu_ps(zs + i);
+		__m256 et = avx2_exp8(a, vmt), es = avx2_exp8(b, vms);
+		__m256 live = _mm256_cmp_ps(et, _mm256_setzero_ps(),
+		                            _CMP_GT_OQ);
+		a = _mm256_and_ps(a, live);
+		b = _mm256_and_ps(b, live);
+		avx2_acc(&st, et);
+		avx2_acc(&ss, es);
+		avx2_macc(&qt, et, a);
+		avx2_macc(&xt, et, b);
+	}
+	out[0] = avx2_hsum(st);
+	out[1] = avx2_hsum(ss);
+	out[2] = avx2_hsum(qt);
+	out[3] = avx2_hsum(xt);
+}
+
+static const struct kernel_isa avx2_isa = {
+	base_load, avx2_block_max, avx2_block_sums,
+};
+#endif
+
+static const struct kernel_isa *isa_pick(void)
+{
+#ifdef HAVE_AVX2_BUILD
+	const char *force = getenv("PEDIGREE_FP_ISA");
+
+	if (force && strcmp(force, "base") == 0)
+		return &base_isa;
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		return &avx2_isa;
+#endif
+	return &base_isa;
+}
+
+const char *pdg_fp_cpu_isa(void)
+{
+	return isa_pick() == &base_isa ? "base" : "avx2";
+}
+
+/* Insert (v, i) into a top-k list kept best first; ties keep the lower
+ * index first (elements arrive in index order). */
+static void topk_push(uint32_t *idx, float *val, uint32_t *n, uint32_t k,
+                      float v, uint32_t i)
+{
+	uint32_t j;
+
+	if (!(v > -INFINITY))
+		return;		/* NaN and -inf never rank */
+	if (*n < k)
+		j = (*n)++;
+	else if (v > val[k - 1])
+		j = k - 1;
+	else
+		return;
+	while (j > 0 && v > val[j - 1]) {
+		val[j] = val[j - 1];
+		idx[j] = idx[j - 1];
+		j--;
+	}
+	val[j] = v;
+	idx[j] = i;
+}
+
+/* Jensen-Shannon terms of one block in double (kernel.h): with the
+ * larger log-probability a and d = b - a <= 0, the term is
+ * pa/2 (-L + e^d (d - L)), L = log((1 + e^d) / 2). */
+static double js_block(const float *zt, const float *zs, uint32_t n,
+                       double lse_t, double lse_s)
+{
+	double acc = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		double lt = (double)zt[i] - lse_t, ls = (double)zs[i] - lse_s;
+		double a = lt > ls ? lt : ls, d = (lt > ls ? ls : lt) - a;
+		if (!(a > -745.0))
+			continue;
+		double em = d > -745.0 ? expm1(d) : -1.0;
+		double L = log1p(em / 2);
+		acc += 0.5 * exp(a) * (-L + (1.0 + em) * (d - L));
+	}
+	return acc;
+}
+
+struct row_acc {
+	double mt, ms;           /* running maxima */
+	double st, ss, qt, xt;   /* sums scaled to the running maxima */
+};
+
+static void acc_merge(struct row_acc *r, float mt, float ms,
+                      const double b[4])
+{
+	if (b[0] > 0) {
+		if (mt > r->mt) {
+			double w = exp(r->mt - mt);
+			r->st *= w;
+			r->qt *= w;
+			r->xt *= w;
+			r->mt = mt;
+		}
+		double w = exp(mt - r->mt);
+		r->st += b[0] * w;
+		r->qt += b[2] * w;
+		r->xt += b[3] * w;
+	}
+	if (b[1] > 0) {
+		if (ms > r->ms) {
+			r->ss *= exp(r->ms - ms);
+			r->ms = ms;
+		}
+		r->ss += b[1] * exp(ms - r->ms);
+	}
+}
+
+void pdg_fp_pair_row(const pdg_fp_pair_job *job, uint32_t row,
+                     pdg_fp_pair_stats *out)
+{
+	const struct kernel_isa *isa = isa_pick();
+	size_t es = pdg_fp_dtype_size(job->dtype);
+	const char *t = (const char *)job->t + (size_t)row * job->vocab * es;
+	const char *s = (const char *)job->s + (size_t)row * job->vocab * es;
+	float bt[PDG_FP_BLOCK], bs[PDG_FP_BLOCK];
+	float best_t = -INFINITY, best_s = -INFINITY;
+	struct row_acc r = { -INFINITY, -INFINITY, 0, 0, 0, 0 };
+	uint32_t k = job->topk > PDG_FP_KTOP ? PDG_FP_KTOP : job->topk;
+	int js = job->lse_t && job->lse_s;
+	double jsum = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (uint32_t off = 0; off < job->vocab; off += PDG_FP_BLOCK) {
+		uint32_t n = job->vocab - off < PDG_FP_BLOCK ?
+		             job->vocab - off : PDG_FP_BLOCK;
+		const float *zt = bt, *zs = bs;
+		uint32_t n8 = PDG_FP_BLOCK;
+		if (job->dtype == PDG_FP_F32 && n == PDG_FP_BLOCK) {
+			/* whole f32 blocks are read in place */
+			zt = (const float *)t + off;
+			zs = (const float *)s + off;
+		} else {
+			n8 = isa->load(t, job->dtype, off, n, bt);
+			isa->load(s, job->dtype, off, n, bs);
+		}
+		float mt = isa->block_max(zt, n8), ms = isa->block_max(zs, n8);
+		double b[4];
+		isa->block_sums(zt, zs, n8, mt, ms, b);
+		acc_merge(&r, mt, ms, b);
+		if (mt > best_t) {
+			uint32_t i = 0;
+			while (zt[i] != mt)
+				i++;
+			best_t = mt;
+			out->argmax_t = off + i;
+		}
+		if (ms > best_s) {
+			uint32_t i = 0;
+			while (zs[i] != ms)
+				i++;
+			best_s = ms;
+			out->argmax_s = off + i;
+		}
+		if (k && (out->k < k || mt > out->top_t[k - 1]))
+			for (uint32_t i = 0; i < n; i++)
+				if (out->k < k || zt[i] > out->top_t[k - 1])
+					topk_push(out->top_idx, out->top_t,
+					          &out->k, k, zt[i], off + i);
+		if (js)
+			jsum += js_block(zt, zs, n, job->lse_t[row],
+			                 job->lse_s[row]);
+	}
+	out->lse_t = r.mt + log(r.st);
+	out->lse_s = r.ms + log(r.ss);
+	double ezt = r.qt / r.st, ezs = r.xt / r.st;
+	out->ent_t = out->lse_t - ezt;
+	out->ce = out->lse_s - ezs;
+	out->kl = (out->lse_s - out->lse_t) + (ezt - ezs);
+	out->js = js ? jsum : NAN;
+	for (uint32_t i = 0; i < out->k; i++) {
+		uint32_t j = out->top_idx[i];
+		out->top_s[i] = job->dtype == PDG_FP_F32 ?
+		                ((const float *)s)[j] :
+		                job->dtype == PDG_FP_BF16 ?
+		                pdg_fp_bf16_to_f32(((const uint16_t *)s)[j]) :
+		                pdg_fp_f16_to_f32(((const uint16_t *)s)[j]);
+	}
+}
+
+struct worker {
+	pthread_t th;
+	int running;
+	const pdg_fp_pair_job *job;
+	pdg_fp_pair_stats *out;
+	uint32_t from, to;
+};
+
+static void *work(void *p)
+{
+	struct worker *w = p;
+
+	for (uint32_t i = w->from; i < w->to; i++)
+		pdg_fp_pair_row(w->job, i, &w->out[i]);
+	return NULL;
+}
+
+unsigned pdg_fp_cpu_threads(unsigned want)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (want)
+		return want > 256 ? 256 : want;
+	return n > 0 ? (unsigned)(n > 256 ? 256 : n) : 1;
+}
+
+int pdg_fp_pairs_cpu(const pdg_fp_pair_job *job, pdg_fp_pair_stats *out,
+                     unsigned threads)
+{
+	unsigned nt = pdg_fp_cpu_threads(threads);
+	/* Threads are worth their start only over enough work. */
+	uint64_t elems = (uint64_t)job->rows * job->vocab;
+
+	if (nt > job->rows)
+		nt = job->rows;
+	if (elems < (1u << 20) || nt <= 1) {
+		for (uint32_t i = 0; i < job->rows; i++)
+			pdg_fp_pair_row(job, i, &out[i]);
+		return 0;
+	}
+	struct worker *w = calloc(nt, sizeof(*w));
+	if (!w)
+		return -1;
+	for (unsigned i = 0; i < nt; i++) {
+		w[i].job = job;
+		w[i].out = out;
+		w[i].from = (uint32_t)((uint64_t)job->rows * i / nt);
+		w[i].to = (uint32_t)((uint64_t)job->rows * (i + 1) / nt);
+		if (i > 0)
+			w[i].running = pthread_create(&w[i].th, NULL, work,
+			                              &w[i]) == 0;
+	}
+	/* This thread takes the first range and any whose thread did not
+	 * start. */
+	for (unsigned i = 0; i < nt; i++)
+		if (!w[i].running)
+			work(&w[i]);
+	for (unsigned i = 1; i < nt; i++)
+		if (w[i].running)
+			pthread_join(w[i].th, NULL);
+	free(w);
+	return 0;
+}
