@@ -64,6 +64,7 @@ DEMO_ARGS=(
 	--component Qwen/Qwen2.5-7B-Instruct=samples/teachers/qwen2.5-7b-instruct
 	--component google/gemma-2-9b-it=samples/teachers/gemma-2-9b-it
 	--component openai/gpt-oss-20b=samples/teachers/gpt-oss-20b
+	--fingerprint samples/avocado/fingerprint/manifest.yaml
 	samples/avocado
 )
 

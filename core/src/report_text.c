@@ -108,7 +108,8 @@ static void put_commit(pdg_buf *b, const char *commit)
  * then "(in SOURCE, commit abcdef0)" as far as it helps. */
 static void put_evidence(pdg_buf *b, const pdg_finding *f, int many_src)
 {
-	int in_src = many_src && f->path && f->source;
+	int in_src = many_src && f->path && f->source &&
+	             strcmp(f->path, f->source) != 0;
 
 	pdg_buf_puts(b, INDENT);
 	if (f->path) {

@@ -170,6 +170,19 @@ R('terms.competing-use'))"
 check avocado "verdict reasons cite the policy" "all('release' in \
 f['verdict']['reason'] for f in R('license.incompatible'))"
 
+# The fingerprint test's verdicts are lineage evidence: each positive
+# candidate's edge cites it, beside the weights metadata.
+run avocado-fp 1 --policy release "${teachers[@]}" --fingerprint \
+	"$samples/avocado/fingerprint/manifest.yaml" "$samples/avocado"
+check avocado-fp "fingerprint verdicts are findings on each teacher" \
+"sorted(f['subject'] for f in R('fingerprint.distilled-from'))==\
+['Qwen/Qwen2.5-7B-Instruct','google/gemma-2-9b-it','openai/gpt-oss-20b']"
+check avocado-fp "the distillation edge cites the fingerprint" "all(any(\
+v['rule']=='fingerprint.distilled-from' for v in e['evidence']) for e in \
+r['edges'] if e['type']=='distillation')"
+check avocado-fp "the undeclared Gemma teacher still fails" \
+"'google/gemma-2-9b-it' in [f['subject'] for f in R('lineage.undeclared')]"
+
 run avocado-default 1 "$samples/avocado"
 check avocado-default "no intent: competing use is for review" \
 "Ob('gpt-4o','no-competing')[0]['status']=='review' and \
