@@ -101,7 +101,7 @@ fuzz() {
 	local secs=${1:-15} rc=0 t
 	local targets=(fuzz_pickle fuzz_classify fuzz_archive fuzz_safetensors
 		fuzz_gguf fuzz_card fuzz_onnx fuzz_keras fuzz_license fuzz_records
-		fuzz_fp_jsonl fuzz_fp_manifest fuzz_fp_dense)
+		fuzz_policy fuzz_fp_jsonl fuzz_fp_manifest fuzz_fp_dense)
 	CC=clang setup build-fuzz -Dwerror=true -Dfuzz=true -Dtests=false \
 		-Db_lundef=false -Db_sanitize=address,undefined \
 		-Dc_args=-fsanitize=fuzzer-no-link

@@ -7,7 +7,7 @@ set -euo pipefail
 out=${1:?usage: make-seeds.sh DIR}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 for t in pickle classify archive safetensors gguf card onnx keras license \
-	records fp_jsonl fp_manifest fp_dense; do
+	records policy fp_jsonl fp_manifest fp_dense; do
 	mkdir -p "$out/fuzz_$t"
 done
 python3 - "$out" "$root" <<'PY'
@@ -239,6 +239,42 @@ licence = {
 }
 for n, t in licence.items():
     put('fuzz_license', n, bytes([15]) + t.encode('utf-8'))
+
+# --- policies: the built-in ones, and one of every section ---
+for n in ('default', 'release', 'research-only'):
+    put('fuzz_policy', n, open(os.path.join(root, 'policies', n + '.yaml'),
+                               'rb').read())
+put('fuzz_policy', 'all', b"""policy: p
+version: 1
+intended_use:
+  commercial: true
+  distributes_weights: true
+  competes_with: [openai, anthropic]
+  monthly_active_users: 1000000
+licenses:
+  allow: [Apache-2.0, MIT]
+  deny: [LicenseRef-*-NC*]
+rules:
+  terms.*: fail
+  lineage.undeclared: warn
+severity:
+  warning: warn
+  info: pass
+exceptions:
+  - rule: obligation.*
+    subject: Apache-2.0
+    reason: r
+    approved_by: a
+    component: a*
+    path: "data/*"
+    expires: 2030-01-01
+clarify:
+  - path: LICENSE
+    component: avocado
+    hash: xxh3:0123456789abcdef
+    license: MIT
+    reason: reviewed
+""")
 
 # fingerprint: one line of each server shape, manifests, headers, vocabs
 def entry(tok, lp, top=()):

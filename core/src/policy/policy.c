@@ -42,8 +42,22 @@ struct pctx {
 	pdg_policy *p;
 	const char *file;
 	int docs;
-	const pdg_kb *kb;
+	/* The knowledge base, loaded on first use: only provider names in
+	 * competes_with need it, and loading it costs more than parsing a
+	 * policy. */
+	pdg_kb **kb;
+	int *kb_tried;
 };
+
+static const pdg_kb *ctx_kb(const struct pctx *c)
+{
+	if (!*c->kb_tried) {
+		*c->kb_tried = 1;
+		if (pdg_kb_load_default(c->kb) < 0)
+			*c->kb = NULL;
+	}
+	return *c->kb;
+}
 
 static int fail(const struct pctx *c, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -234,8 +248,10 @@ static int parse_intent(struct pctx *c, const pdg_kb_node *n)
 		const pdg_kb_node *x = v->first;
 		for (size_t i = 0; !rc && i < c->p->ncompetes;
 		     i++, x = x->next)
-			if (strcmp(c->p->competes[i], "*") != 0 && c->kb &&
-			    !pdg_kb_provider_find(c->kb, c->p->competes[i]))
+			if (strcmp(c->p->competes[i], "*") != 0 &&
+			    ctx_kb(c) &&
+			    !pdg_kb_provider_find(ctx_kb(c),
+			                          c->p->competes[i]))
 				rc = fail(c, x->line, "competes_with: unknown "
 				          "provider '%s' (a provider id of the "
 				          "knowledge base, such as openai, or "
@@ -514,7 +530,8 @@ int pdg_policy_load_buffer(pdg_policy **out, const char *name,
 {
 	pdg_policy *p = policy_new(name);
 	pdg_kb *kb = NULL;
-	struct pctx c = { p, name, 0, NULL };
+	int kb_tried = 0;
+	struct pctx c = { p, name, 0, &kb, &kb_tried };
 	int rc;
 
 	*out = NULL;
@@ -523,8 +540,6 @@ int pdg_policy_load_buffer(pdg_policy **out, const char *name,
 		return pdg_error_set(PDG_ELIMIT, "%s: larger than %u bytes",
 		                     name, POLICY_MAX_BYTES);
 	}
-	if (pdg_kb_load_default(&kb) == 0)
-		c.kb = kb;
 	rc = pdg_kb_yaml_parse(name, data, len, on_doc, &c);
 	if (!rc && !c.docs)
 		rc = pdg_error_set(PDG_EINVALID, "%s: empty policy", name);
