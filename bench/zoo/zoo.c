@@ -1056,6 +1056,7 @@ static void usage(FILE *f)
 	fputs("usage: pedigree-zoo run [--size tiny|small|full] [--seed N]\n"
 	      "                        [--work DIR] [--corpus DIR] [--assert]"
 	      " [--keep]\n"
+	      "                        [--texts NT,NC] [--verbose]\n"
 	      "       pedigree-zoo write --out DIR [--size tiny] [--seed N]\n"
 	      "       pedigree-zoo sample --out DIR\n"
 	      "\n"
@@ -1064,13 +1065,16 @@ static void usage(FILE *f)
 	      "accuracy, ending with one key=value line; --assert checks the\n"
 	      "tiny zoo's separation and exits 1 when it fails.  `write`\n"
 	      "leaves the scores and one manifest per student in DIR;\n"
-	      "`sample` writes samples/avocado/fingerprint.\n", f);
+	      "`sample` writes samples/avocado/fingerprint.  --texts sets\n"
+	      "the probe texts each teacher and each control generates\n"
+	      "(default: the size's).\n", f);
 }
 
 int main(int argc, char **argv)
 {
 	struct zoo z;
-	int check = 0;
+	struct size custom;
+	int check = 0, n_t = 0, n_c = 0;
 	const char *corpus = NULL, *mode = argc > 1 ? argv[1] : "";
 
 	memset(&z, 0, sizeof(z));
@@ -1119,6 +1123,13 @@ int main(int argc, char **argv)
 		} else if (v && strcmp(a, "--corpus") == 0) {
 			corpus = v;
 			i++;
+		} else if (v && strcmp(a, "--texts") == 0) {
+			if (sscanf(v, "%d,%d", &n_t, &n_c) != 2 || n_t < 2 ||
+			    n_c < 2 || n_t > 1000 || n_c > 1000) {
+				usage(stderr);
+				return 2;
+			}
+			i++;
 		} else {
 			usage(stderr);
 			return 2;
@@ -1127,6 +1138,12 @@ int main(int argc, char **argv)
 	if (!z.work[0]) {
 		usage(stderr);
 		return 2;
+	}
+	if (n_t) {
+		custom = *z.sz;
+		custom.n_t = n_t;
+		custom.n_c = n_c;
+		z.sz = &custom;
 	}
 	if (mkdir(z.work, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "pedigree-zoo: %s: %s\n", z.work,
