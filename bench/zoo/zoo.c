@@ -481,6 +481,12 @@ static int in_target(const struct spec *s)
 	return s->rc != R_REAL && s->f >= 0.2;
 }
 
+/* The issue's target set: top-20 and sequence-level KD, f >= 0.2. */
+static int in_issue(const struct spec *s)
+{
+	return (s->rc == R_TOPK || s->rc == R_SEQ) && s->f >= 0.2;
+}
+
 static int in_low(const struct spec *s)
 {
 	return s->rc == R_SEQ && s->f < 0.2;
@@ -584,6 +590,19 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 	       tpa + fpa ? (double)tpa / (double)(tpa + fpa) : NAN,
 	       pos ? (double)tpa / pos : NAN,
 	       nulls ? (double)fpa / nulls : NAN);
+	size_t tpi = 0, posi = 0;
+	for (size_t i = 0; i < np; i++) {
+		const struct spec *s = &st[p[i].student];
+		use[i] = !p[i].truth || in_issue(s);
+		if (p[i].truth && in_issue(s)) {
+			posi++;
+			tpi += p[i].positive;
+		}
+	}
+	printf("top-20 and sequence-level KD, f >= 0.2 (%zu pairs): auc "
+	       "%.4f precision %.4f recall %.4f\n", posi, auc(p, np, use),
+	       tpi + fp ? (double)tpi / (double)(tpi + fp) : NAN,
+	       posi ? (double)tpi / posi : NAN);
 	printf("\nzoo %s seed %llu: %d students, %zu distilled pairs (f >= "
 	       "0.2), %zu null pairs, %.0f s\n", z->sz->name,
 	       (unsigned long long)z->seed, ns, pos, nulls, secs);
