@@ -599,6 +599,26 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 			tpi += p[i].positive;
 		}
 	}
+	/* The decision with the panel's prediction interval required too,
+	 * at a few levels: how much calibration against natural affinity
+	 * costs in recall. */
+	static const double lv[] = { 0.05, 0.02, 0.01 };
+	for (size_t l = 0; l < sizeof(lv) / sizeof(lv[0]); l++) {
+		size_t tq = 0, fq = 0, ti = 0;
+		for (size_t i = 0; i < np; i++) {
+			int pos_q = p[i].positive && p[i].p_panel <= lv[l];
+			const struct spec *s = &st[p[i].student];
+			tq += p[i].truth && in_target(s) && pos_q;
+			ti += p[i].truth && in_issue(s) && pos_q;
+			fq += !p[i].truth && pos_q;
+		}
+		printf("with p_panel <= %.2f: precision %.4f recall %.4f fpr "
+		       "%.4f; top-20 and sequence-level recall %.4f\n", lv[l],
+		       tq + fq ? (double)tq / (double)(tq + fq) : NAN,
+		       pos ? (double)tq / pos : NAN,
+		       nulls ? (double)fq / nulls : NAN,
+		       posi ? (double)ti / posi : NAN);
+	}
 	printf("top-20 and sequence-level KD, f >= 0.2 (%zu pairs): auc "
 	       "%.4f precision %.4f recall %.4f\n", posi, auc(p, np, use),
 	       tpi + fp ? (double)tpi / (double)(tpi + fp) : NAN,
