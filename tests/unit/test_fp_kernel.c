@@ -236,6 +236,11 @@ static void test_infinite_logits(void **state)
 	check_rows(PDG_FP_F16, 3000, 2, 0.5, 1);
 }
 
+static int same(double x, double y)
+{
+	return (isnan(x) && isnan(y)) || x == y;
+}
+
 /* Many rows over threads equal the rows one by one; the baseline and
  * AVX2 code give identical bits (fixed lane order). */
 static void test_threads_and_isa(void **state)
@@ -251,6 +256,14 @@ static void test_threads_and_isa(void **state)
 		t[i] = (float)gauss();
 		s[i] = (float)(t[i] + gauss());
 	}
+	/* NaN logits never win a maximum nor count in a sum, wherever they
+	 * stand: first in a row, first in a block, anywhere (the block
+	 * maximum's accumulators must not start from one). */
+	for (size_t i = 0; i < (size_t)V * rows; i += 1031)
+		t[i] = NAN;
+	for (uint32_t r = 0; r < rows; r += 3)
+		for (uint32_t j = 0; j < 16; j++)
+			s[(size_t)r * V + j] = NAN;
 	pdg_fp_pair_job job = { PDG_FP_F32, V, rows, t, s, NULL, NULL, 10 };
 	assert_int_equal(pdg_fp_pairs_cpu(&job, a, 4), 0);
 	for (uint32_t i = 0; i < rows; i++)
@@ -262,10 +275,19 @@ static void test_threads_and_isa(void **state)
 		pdg_fp_pair_row(&job, i, &b[i]);
 	unsetenv("PEDIGREE_FP_ISA");
 	for (uint32_t i = 0; i < rows; i++) {
-		assert_true(a[i].kl == b[i].kl);
-		assert_true(a[i].ce == b[i].ce);
+		assert_true(same(a[i].kl, b[i].kl));
+		assert_true(same(a[i].ce, b[i].ce));
 		assert_true(a[i].lse_t == b[i].lse_t);
+		assert_true(a[i].lse_s == b[i].lse_s);
+		assert_int_equal(a[i].argmax_t, b[i].argmax_t);
 		assert_int_equal(a[i].argmax_s, b[i].argmax_s);
+		/* a NaN teacher logit weighs nothing; a NaN student logit
+		 * where the teacher has mass makes KL and CE NaN */
+		assert_true(isfinite(a[i].lse_t) && isfinite(a[i].lse_s));
+		assert_true(isfinite(a[i].ent_t));
+		assert_true(i % 3 ? isfinite(a[i].kl) : isnan(a[i].kl));
+		assert_false(isnan(t[(size_t)i * V + a[i].argmax_t]));
+		assert_false(isnan(s[(size_t)i * V + a[i].argmax_s]));
 	}
 	free(t);
 	free(s);

@@ -66,14 +66,15 @@ static inline void base_exp8(const v8f *z, const v8f *m, v8f *out)
 /* Maximum of a padded block (n a multiple of 8). */
 static float base_block_max(const float *z, uint32_t n)
 {
-	v8f acc, v;
+	v8f acc = V8(-INFINITY), v;
 	float m = -INFINITY;
 
-	memcpy(&acc, z, sizeof(acc));
-	for (uint32_t i = 8; i < n; i += 8) {
+	/* v replaces acc only when greater: a NaN never wins (it used to
+	 * when it came after a number, hiding the rest of its lane). */
+	for (uint32_t i = 0; i < n; i += 8) {
 		memcpy(&v, z + i, sizeof(v));
-		v8i ge = acc >= v;
-		acc = (v8f)(((v8i)acc & ge) | ((v8i)v & ~ge));
+		v8i gt = v > acc;
+		acc = (v8f)(((v8i)v & gt) | ((v8i)acc & ~gt));
 	}
 	for (int j = 0; j < 8; j++)
 		if (acc[j] > m)
@@ -177,18 +178,28 @@ AVX2 static inline __m256 avx2_exp8(__m256 z, __m256 m)
 	return _mm256_and_ps(p, live);
 }
 
+/* Four accumulators: one compare-and-blend chain per 8 elements was a
+ * fifth of the kernel's time, bound by its latency.  The maximum is
+ * exact in any order (a signed zero may differ, which no use of it can
+ * see), and NaN never wins: max_ps returns its second operand when
+ * either is NaN, and the accumulators start at -inf. */
 AVX2 static float avx2_block_max(const float *z, uint32_t n)
 {
-	__m256 acc = _mm256_loadu_ps(z);
+	const __m256 ninf = _mm256_set1_ps(-INFINITY);
+	__m256 a0 = ninf, a1 = ninf, a2 = ninf, a3 = ninf;
 	float m = -INFINITY, lane[8];
+	uint32_t i = 0;
 
-	for (uint32_t i = 8; i < n; i += 8) {
-		__m256 v = _mm256_loadu_ps(z + i);
-		/* keep acc where acc >= v (NaN in v never wins) */
-		acc = _mm256_blendv_ps(v, acc, _mm256_cmp_ps(acc, v,
-		                                             _CMP_GE_OQ));
+	for (; i + 32 <= n; i += 32) {
+		a0 = _mm256_max_ps(_mm256_loadu_ps(z + i), a0);
+		a1 = _mm256_max_ps(_mm256_loadu_ps(z + i + 8), a1);
+		a2 = _mm256_max_ps(_mm256_loadu_ps(z + i + 16), a2);
+		a3 = _mm256_max_ps(_mm256_loadu_ps(z + i + 24), a3);
 	}
-	_mm256_storeu_ps(lane, acc);
+	for (; i < n; i += 8)
+		a0 = _mm256_max_ps(_mm256_loadu_ps(z + i), a0);
+	a0 = _mm256_max_ps(_mm256_max_ps(a0, a1), _mm256_max_ps(a2, a3));
+	_mm256_storeu_ps(lane, a0);
 	for (int j = 0; j < 8; j++)
 		if (lane[j] > m)
 			m = lane[j];
