@@ -399,8 +399,8 @@ static int audit_main(pdg_audit_options *op, int argc, char **argv)
 		pdg_fp_options fo = PDG_FP_OPTIONS_INIT;
 		fo.quiet = quiet;
 		if ((rc = pdg_audit_add_fingerprint(a, fingerprint, &fo)) < 0)
-			fprintf(stderr, "pedigree audit: --fingerprint %s: %s\n",
-			        fingerprint, pdg_error_last());
+			fprintf(stderr, "pedigree audit: --fingerprint: %s\n",
+			        pdg_error_last());
 	}
 	if (rc >= 0 && (rc = pdg_audit_finish(a)) < 0)
 		fprintf(stderr, "pedigree audit: %s\n", pdg_error_last());
