@@ -1095,7 +1095,8 @@ static void usage(FILE *f)
 	fputs("usage: pedigree-zoo run [--size tiny|small|full] [--seed N]\n"
 	      "                        [--work DIR] [--corpus DIR] [--assert]"
 	      " [--keep]\n"
-	      "                        [--texts NT,NC] [--verbose]\n"
+	      "                        [--texts NT,NC] [--controls N]"
+	      " [--verbose]\n"
 	      "       pedigree-zoo write --out DIR [--size tiny] [--seed N]\n"
 	      "       pedigree-zoo sample --out DIR\n"
 	      "\n"
@@ -1105,15 +1106,15 @@ static void usage(FILE *f)
 	      "tiny zoo's separation and exits 1 when it fails.  `write`\n"
 	      "leaves the scores and one manifest per student in DIR;\n"
 	      "`sample` writes samples/avocado/fingerprint.  --texts sets\n"
-	      "the probe texts each teacher and each control generates\n"
-	      "(default: the size's).\n", f);
+	      "the probe texts each teacher and each control generates,\n"
+	      "--controls the control models (default: the size's).\n", f);
 }
 
 int main(int argc, char **argv)
 {
 	struct zoo z;
 	struct size custom;
-	int check = 0, n_t = 0, n_c = 0;
+	int check = 0, n_t = 0, n_c = 0, n_ctrl = 0;
 	const char *corpus = NULL, *mode = argc > 1 ? argv[1] : "";
 
 	memset(&z, 0, sizeof(z));
@@ -1162,6 +1163,13 @@ int main(int argc, char **argv)
 		} else if (v && strcmp(a, "--corpus") == 0) {
 			corpus = v;
 			i++;
+		} else if (v && strcmp(a, "--controls") == 0) {
+			n_ctrl = atoi(v);
+			if (n_ctrl < 2 || n_ctrl > 64) {
+				usage(stderr);
+				return 2;
+			}
+			i++;
 		} else if (v && strcmp(a, "--texts") == 0) {
 			if (sscanf(v, "%d,%d", &n_t, &n_c) != 2 || n_t < 2 ||
 			    n_c < 2 || n_t > 1000 || n_c > 1000) {
@@ -1178,10 +1186,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (n_t) {
+	if (n_t || n_ctrl) {
 		custom = *z.sz;
-		custom.n_t = n_t;
-		custom.n_c = n_c;
+		if (n_t) {
+			custom.n_t = n_t;
+			custom.n_c = n_c;
+		}
+		if (n_ctrl)
+			custom.controls = n_ctrl;
 		z.sz = &custom;
 	}
 	if (mkdir(z.work, 0755) < 0 && errno != EEXIST) {
