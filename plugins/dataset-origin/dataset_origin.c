@@ -1230,10 +1230,4 @@ static const pdg_plugin origin_plugin = {
 	.free = origin_free,
 };
 
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);
-
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi)
-{
-	(void)host_abi;
-	return &origin_plugin;
-}
+PDG_PLUGIN_DEFINE(origin_plugin)

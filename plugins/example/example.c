@@ -373,10 +373,4 @@ static const pdg_plugin example_plugin = {
  * host passes its ABI version so a plugin supporting several could pick;
  * returning NULL means "I cannot work with this host".
  */
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);
-
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi)
-{
-	(void)host_abi;
-	return &example_plugin;
-}
+PDG_PLUGIN_DEFINE(example_plugin)

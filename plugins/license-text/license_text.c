@@ -462,10 +462,4 @@ static const pdg_plugin license_text_plugin = {
 	.limits = lt_limits,
 };
 
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);
-
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi)
-{
-	(void)host_abi;
-	return &license_text_plugin;
-}
+PDG_PLUGIN_DEFINE(license_text_plugin)

@@ -741,10 +741,4 @@ static const pdg_plugin card_plugin = {
 	.limits = card_limits,
 };
 
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);
-
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi)
-{
-	(void)host_abi;
-	return &card_plugin;
-}
+PDG_PLUGIN_DEFINE(card_plugin)

@@ -662,10 +662,4 @@ static const pdg_plugin pickle_plugin = {
 	.limits = ps_limits,
 };
 
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);
-
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi)
-{
-	(void)host_abi;
-	return &pickle_plugin;
-}
+PDG_PLUGIN_DEFINE(pickle_plugin)

@@ -390,10 +390,4 @@ static const pdg_plugin uf_plugin = {
 	.limits = uf_limits,
 };
 
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);
-
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi)
-{
-	(void)host_abi;
-	return &uf_plugin;
-}
+PDG_PLUGIN_DEFINE(uf_plugin)

@@ -1169,10 +1169,4 @@ static const pdg_plugin wm_plugin = {
 	.limits = wm_limits,
 };
 
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi);
-
-PDG_PLUGIN_EXPORT const pdg_plugin *pdg_plugin_entry(uint32_t host_abi)
-{
-	(void)host_abi;
-	return &wm_plugin;
-}
+PDG_PLUGIN_DEFINE(wm_plugin)

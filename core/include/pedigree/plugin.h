@@ -44,6 +44,20 @@ extern "C" {
 #define PDG_PLUGIN_EXPORT
 #endif
 
+/** Define the entry symbol of a plugin whose descriptor is the static
+ *  const pdg_plugin `desc`: `PDG_PLUGIN_DEFINE(my_plugin)` at file scope.
+ *  The host checks abi_version and struct_size itself, so the entry has
+ *  nothing to decide. */
+#define PDG_PLUGIN_DEFINE(desc) \
+	PDG_PLUGIN_EXPORT const struct pdg_plugin *pdg_plugin_entry( \
+		uint32_t host_abi); \
+	PDG_PLUGIN_EXPORT const struct pdg_plugin *pdg_plugin_entry( \
+		uint32_t host_abi) \
+	{ \
+		(void)host_abi; \
+		return &(desc); \
+	}
+
 /** What an artifact is.  Values are stable; new kinds are appended. */
 typedef enum pdg_artifact_kind {
 	PDG_KIND_OTHER = 0,     /**< nothing pedigree knows */
