@@ -309,10 +309,15 @@ static void map_hits(struct run *r)
 			continue;
 		rec = rec_for(c, (uint32_t)s);
 		if (db->find.evidence[id] == EV_ANCHOR) {
-			if (!rec->anchor || w->hits[i].to < rec->lo)
-				rec->lo = w->hits[i].to;
-			if (!rec->anchor || w->hits[i].to > rec->hi)
-				rec->hi = w->hits[i].to;
+			uint32_t to = w->hits[i].to;
+			uint32_t lo = to > db->find.before[id]
+			              ? to - db->find.before[id] : 0;
+			uint32_t hi = to + db->find.after[id];
+
+			if (!rec->anchor || lo < rec->lo)
+				rec->lo = lo;
+			if (!rec->anchor || hi > rec->hi)
+				rec->hi = hi;
 			rec->anchor = 1;
 			rec->anchors |= db->find.bit[id];
 			rec->solo |= (db->find.bound[id] & BOUND_SOLO) != 0;
@@ -526,9 +531,8 @@ static void find_phrases(struct run *r, struct origin_rec *rec)
 {
 	const struct rec_span *sp = &r->c->spans[rec->span];
 	uint64_t start = sp->start - r->c->base, end = sp->end - r->c->base;
-	uint64_t reach = r->db->find.reach;
-	uint64_t lo = rec->lo > start + reach ? rec->lo - reach : start;
-	uint64_t hi = rec->hi + reach < end ? rec->hi + reach : end;
+	uint64_t lo = rec->lo > start ? rec->lo : start;
+	uint64_t hi = rec->hi < end ? rec->hi : end;
 	struct roles ro;
 	json_t *root;
 

@@ -28,6 +28,11 @@
 
 /* Bytes per chunk: records longer than this are scanned as a stream. */
 #define ORIGIN_CHUNK ((size_t)4 << 20)
+/* Bytes read into a chunk before it is cut after its last whole record
+ * (more only while no record has ended).  Small enough that the bytes
+ * just read are still in the core's L2 cache when they are split and
+ * scanned: 4 MB reads cost 10% more CPU time than 512 KB ones. */
+#define ORIGIN_READ ((size_t)512 << 10)
 /* Records per chunk at most (bounds the span array). */
 #define ORIGIN_SPANS 32768
 /* Longest model name read from a metadata value. */
@@ -55,7 +60,7 @@ struct origin_rec {
 	int anchor;             /* an anchor word seen */
 	int solo;               /* an anchor that is enough alone */
 	uint64_t anchors;       /* the anchor bits seen */
-	uint32_t lo, hi;        /* first and last anchor's end in the chunk */
+	uint32_t lo, hi;        /* the bytes its anchors' phrases can span */
 };
 
 struct origin_model {

@@ -14,13 +14,14 @@
  *     stream (input.c);
  *   - cut into chunks of whole records (records.c finds where records
  *     end in JSONL, JSON arrays and CSV) and each chunk is matched with
- *     one Vectorscan block scan, on a pool of worker threads while this
- *     thread reads (and decompresses) the next chunks (chunk.c, pool.c);
+ *     one Vectorscan block scan, on a pool of threads - 1 workers while
+ *     this thread reads (and decompresses) the next chunks, and on this
+ *     thread too while it waits for one (chunk.c, pool.c);
  *   - chunk results are merged in stream order, so counts, samples and
  *     findings are the same whatever the number of threads;
  *   - a record longer than a chunk is scanned as a Vectorscan stream in
  *     constant memory and reported (dataset.line-too-long), not parsed.
- * Memory: (threads + 2) chunks, whatever the input.
+ * Memory: (2 threads + 2) chunks, whatever the input.
  *
  * Rules:
  *   dataset.generated-by        DATASET_ORIGIN, warning: per shard and
@@ -37,8 +38,8 @@
  *   dataset.not-scanned         INPUT, info: Parquet / Arrow shards
  *
  * Tuning from the environment (pedigree scan-data sets them from -j and
- * --samples): PEDIGREE_JOBS (worker threads; 1 scans on the calling
- * thread), PEDIGREE_DATASET_SAMPLES (sample locations kept per provider,
+ * --samples): PEDIGREE_JOBS (threads, this one included; 1 scans on the
+ * calling thread alone), PEDIGREE_DATASET_SAMPLES (sample locations kept per provider,
  * default 5).
  */
 #include <stddef.h>
@@ -267,9 +268,9 @@ static void ring_ready(struct origin_state *st)
 	if (st->ring)
 		return;
 	if (st->threads && !st->pool_failed &&
-	    origin_pool_new(&st->pool, st->threads, &st->db, st->scratch) < 0)
+	    origin_pool_new(&st->pool, st->threads - 1, &st->db, st->scratch) < 0)
 		st->pool_failed = 1;
-	st->nring = st->pool ? st->threads + 2 : 1;
+	st->nring = st->pool ? 2 * st->threads + 2 : 1;
 	st->ring = pdg_xcalloc(st->nring, sizeof(*st->ring));
 	for (size_t i = 0; i < st->nring; i++)
 		origin_chunk_init(&st->ring[i]);
@@ -399,7 +400,7 @@ static void drain(struct shard *sh, size_t next, size_t *inflight)
 	for (size_t i = next - *inflight; i < next; i++) {
 		struct origin_chunk *c = &st->ring[i % st->nring];
 
-		origin_pool_wait(st->pool, c);
+		origin_pool_wait(st->pool, c, &st->self);
 		c->submitted = 0;
 		merge_chunk(sh, c);
 	}
@@ -436,11 +437,11 @@ static size_t chunk_target(const struct shard *sh)
 	size_t want;
 
 	if (!sh->st->pool || !size || origin_input_codec(sh->in))
-		return ORIGIN_CHUNK;
+		return ORIGIN_READ;
 	want = (size_t)(size / (2 * (uint64_t)sh->st->threads) + 1);
 	if (want < MIN_CHUNK)
 		return MIN_CHUNK;
-	return want > ORIGIN_CHUNK ? ORIGIN_CHUNK : want;
+	return want > ORIGIN_READ ? ORIGIN_READ : want;
 }
 
 /* Fill c->buf from `have` bytes towards `target`, then on to the whole
@@ -487,7 +488,7 @@ static void scan_records(struct shard *sh)
 		size_t have, fed = carry_fed, cut;
 
 		if (c->submitted) {
-			origin_pool_wait(st->pool, c);
+			origin_pool_wait(st->pool, c, &st->self);
 			c->submitted = 0;
 			merge_chunk(sh, c);
 			inflight--;

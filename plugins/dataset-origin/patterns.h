@@ -64,9 +64,10 @@ struct origin_set {
 	unsigned nbits;
 	size_t minlen;          /* phrase: the shortest literal */
 	unsigned count;
-	/* find: how far from an anchor its phrase can reach, raw (blanks
+	/* find, by pattern id: how far before the end of an anchor's match
+	 * and after it the phrases it anchors can reach, raw (blanks
 	 * escaped, letters \u-escaped) */
-	unsigned reach;
+	unsigned *before, *after;
 };
 
 /** 1 when a literal match of pattern id ending at `to` in s[0..n) has

@@ -18,8 +18,10 @@ int origin_pool_new(origin_pool **out, unsigned n, const struct origin_db *db,
                     const hs_scratch_t *proto);
 /** Queue a chunk. */
 void origin_pool_submit(origin_pool *p, struct origin_chunk *c);
-/** Wait until a submitted chunk has run. */
-void origin_pool_wait(origin_pool *p, struct origin_chunk *c);
+/** Wait until a submitted chunk has run, running queued chunks on
+ *  `self` meanwhile. */
+void origin_pool_wait(origin_pool *p, struct origin_chunk *c,
+                      struct origin_worker *self);
 /** Stop the threads (after the queued chunks ran); accepts NULL. */
 void origin_pool_free(origin_pool *p);
 

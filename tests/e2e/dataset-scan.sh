@@ -290,6 +290,35 @@ q forms "a naive substring search misses at least a third ($naive of 18)" \
 
 checks forms
 
+# --- how far from its anchor a phrase is looked for -------------------------
+# "Technology" anchors the Falcon phrase near its end: the bytes before it,
+# every blank and apostrophe escaped, are the most the window must reach
+# back.  Mixed case no encoder writes ("cHaTgPt") is matched too: the
+# anchors' lower-case literals only speed the search up.
+mkdir -p "$tmp/reach"
+python3 - "$tmp/reach" <<'PY'
+import json, sys
+d = sys.argv[1]
+falcon = ("I'm Falcon, a large language model built by the Technology "
+          "Innovation Institute")
+esc = falcon.replace("'", "\\u2019").replace(" ", "\\n")
+recs = [
+    '{"output": "%s"}' % esc,                            # all escaped
+    json.dumps({"output": "x" * 3000 + " " + falcon}),  # far into a record
+    json.dumps({"output": "Oh, I am cHaTgPt."}),        # mixed case
+    json.dumps({"output": "Falcon, built by the Technology Innovation "
+                          "Institute"}),                 # no phrase
+]
+open(d + "/reach.jsonl", "w").write("\n".join(recs) + "\n")
+PY
+scan reach
+q reach "a phrase reaching far before its anchor, every blank escaped" \
+	"shp('reach.jsonl', 'tii-falcon')['records'] == 2 and \
+	 lines(o('tii-falcon')) == [1, 2]"
+q reach "mixed case" "shp('reach.jsonl', 'openai')['records'] == 1"
+
+checks reach
+
 # --- dataset cards ---------------------------------------------------------
 mkdir -p "$tmp/cards/a" "$tmp/cards/b" "$tmp/cards/c"
 printf -- '---\nlicense: cc-by-4.0\nannotations_creators:\n- machine-generated\nsource_datasets:\n- original\n---\n# A\n' \
