@@ -542,8 +542,9 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 	double prec = tp + fp ? (double)tp / (double)(tp + fp) : NAN;
 	double rec = pos ? (double)tp / pos : NAN;
 	double fpr = nulls ? (double)fp / nulls : NAN;
-	/* top-1: the best-scoring candidate is the teacher */
-	size_t dist = 0, right = 0;
+	/* top-1: the best-scoring candidate is the teacher; also over the
+	 * issue's target set alone */
+	size_t dist = 0, right = 0, dist_i = 0, right_i = 0;
 	for (int s = 0; s < ns; s++) {
 		if (st[s].rc == R_REAL || !in_target(&st[s]))
 			continue;
@@ -556,6 +557,10 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 			}
 		dist++;
 		right += arg == st[s].teacher;
+		if (in_issue(&st[s])) {
+			dist_i++;
+			right_i += arg == st[s].teacher;
+		}
 	}
 	/* null p-values against uniform: a one-sample KS distance */
 	double *nullp = malloc((nulls + 1) * sizeof(double)), ks = 0;
@@ -620,9 +625,11 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 		       posi ? (double)ti / posi : NAN);
 	}
 	printf("top-20 and sequence-level KD, f >= 0.2 (%zu pairs): auc "
-	       "%.4f precision %.4f recall %.4f\n", posi, auc(p, np, use),
+	       "%.4f precision %.4f recall %.4f top1 %.4f\n", posi,
+	       auc(p, np, use),
 	       tpi + fp ? (double)tpi / (double)(tpi + fp) : NAN,
-	       posi ? (double)tpi / posi : NAN);
+	       posi ? (double)tpi / posi : NAN,
+	       dist_i ? (double)right_i / dist_i : NAN);
 	printf("\nzoo %s seed %llu: %d students, %zu distilled pairs (f >= "
 	       "0.2), %zu null pairs, %.0f s\n", z->sz->name,
 	       (unsigned long long)z->seed, ns, pos, nulls, secs);
