@@ -21,7 +21,7 @@
  *     findings are the same whatever the number of threads;
  *   - a record longer than a chunk is scanned as a Vectorscan stream in
  *     constant memory and reported (dataset.line-too-long), not parsed.
- * Memory: (2 threads + 2) chunks, whatever the input.
+ * Memory: (threads + 2) chunks, whatever the input.
  *
  * Rules:
  *   dataset.generated-by        DATASET_ORIGIN, warning: per shard and
@@ -270,7 +270,7 @@ static void ring_ready(struct origin_state *st)
 	if (st->threads && !st->pool_failed &&
 	    origin_pool_new(&st->pool, st->threads - 1, &st->db, st->scratch) < 0)
 		st->pool_failed = 1;
-	st->nring = st->pool ? 2 * st->threads + 2 : 1;
+	st->nring = st->pool ? st->threads + 2 : 1;
 	st->ring = pdg_xcalloc(st->nring, sizeof(*st->ring));
 	for (size_t i = 0; i < st->nring; i++)
 		origin_chunk_init(&st->ring[i]);
