@@ -39,8 +39,8 @@
  *
  * Tuning from the environment (pedigree scan-data sets them from -j and
  * --samples): PEDIGREE_JOBS (threads, this one included; 1 scans on the
- * calling thread alone), PEDIGREE_DATASET_SAMPLES (sample locations kept per provider,
- * default 5).
+ * calling thread alone), PEDIGREE_DATASET_SAMPLES (sample locations kept
+ * per provider, default 5).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -268,7 +268,8 @@ static void ring_ready(struct origin_state *st)
 	if (st->ring)
 		return;
 	if (st->threads && !st->pool_failed &&
-	    origin_pool_new(&st->pool, st->threads - 1, &st->db, st->scratch) < 0)
+	    origin_pool_new(&st->pool, st->threads - 1, &st->db,
+	                    st->scratch) < 0)
 		st->pool_failed = 1;
 	st->nring = st->pool ? st->threads + 2 : 1;
 	st->ring = pdg_xcalloc(st->nring, sizeof(*st->ring));

@@ -414,7 +414,8 @@ static int anchor_bit(struct patterns *ps, struct origin_set *set,
 			free(expr);
 			widen(set, i, pre, post);
 			/* the \u-escaped form was added right after */
-			if ((unsigned char)w[0] >= 0x80 && i + 1 < ps->n)
+			if ((unsigned char)w[0] >= 0x80 && i + 1 < ps->n &&
+			    set->evidence[i + 1] == EV_ANCHOR)
 				widen(set, i + 1, pre, post);
 			return set->bound[i] & BOUND_SOLO ? -1
 			       : (int)__builtin_ctzll(set->bit[i]);

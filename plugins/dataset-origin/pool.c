@@ -30,6 +30,21 @@ struct origin_pool {
 	struct worker *workers;
 };
 
+/* Run the oldest queued chunk on w; called, and returns, with the mutex
+ * held (released while the chunk runs). */
+static void run_oldest(origin_pool *p, struct origin_worker *w)
+{
+	struct origin_chunk *c = p->queue[p->head];
+
+	p->head = (p->head + 1) % p->cap;
+	p->count--;
+	pthread_mutex_unlock(&p->mu);
+	origin_chunk_run(p->db, c, w);
+	pthread_mutex_lock(&p->mu);
+	c->state = CHUNK_DONE;
+	pthread_cond_broadcast(&p->done);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
@@ -37,20 +52,11 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		struct origin_chunk *c;
-
 		while (!p->count && !p->stop)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (!p->count)
 			break;
-		c = p->queue[p->head];
-		p->head = (p->head + 1) % p->cap;
-		p->count--;
-		pthread_mutex_unlock(&p->mu);
-		origin_chunk_run(p->db, c, &wk->w);
-		pthread_mutex_lock(&p->mu);
-		c->state = CHUNK_DONE;
-		pthread_cond_broadcast(&p->done);
+		run_oldest(p, &wk->w);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -125,20 +131,10 @@ void origin_pool_wait(origin_pool *p, struct origin_chunk *c,
 {
 	pthread_mutex_lock(&p->mu);
 	while (c->state == CHUNK_QUEUED) {
-		struct origin_chunk *q;
-
-		if (!p->count) {
+		if (p->count)
+			run_oldest(p, self);
+		else
 			pthread_cond_wait(&p->done, &p->mu);
-			continue;
-		}
-		q = p->queue[p->head];
-		p->head = (p->head + 1) % p->cap;
-		p->count--;
-		pthread_mutex_unlock(&p->mu);
-		origin_chunk_run(p->db, q, self);
-		pthread_mutex_lock(&p->mu);
-		q->state = CHUNK_DONE;
-		pthread_cond_broadcast(&p->done);
 	}
 	c->state = CHUNK_IDLE;
 	pthread_mutex_unlock(&p->mu);
