@@ -236,6 +236,45 @@ static void test_infinite_logits(void **state)
 	check_rows(PDG_FP_F16, 3000, 2, 0.5, 1);
 }
 
+/* A block where the student has no mass at all (every logit -inf) and
+ * the teacher has some: cross-entropy and KL are +inf, not NaN (the
+ * block's shift must not be -inf - -inf), on both instruction sets;
+ * a teacher block that is all -inf weighs nothing. */
+static void test_empty_blocks(void **state)
+{
+	uint32_t V = 3 * PDG_FP_BLOCK;
+	float *t = malloc(sizeof(float) * V * 2),
+	      *s = malloc(sizeof(float) * V * 2);
+	pdg_fp_pair_stats a[2], b[2];
+
+	(void)state;
+	for (uint32_t i = 0; i < 2 * V; i++) {
+		t[i] = (float)gauss();
+		s[i] = (float)(t[i] + 0.3 * gauss());
+	}
+	for (uint32_t i = PDG_FP_BLOCK; i < 2 * PDG_FP_BLOCK; i++) {
+		s[i] = -INFINITY;               /* row 0: student empty */
+		t[V + i] = s[V + i] = -INFINITY; /* row 1: both empty */
+	}
+	pdg_fp_pair_job job = { PDG_FP_F32, V, 2, t, s, NULL, NULL, 5 };
+	for (int pass = 0; pass < 2; pass++) {
+		pdg_fp_pair_stats *o = pass ? b : a;
+		if (pass)
+			setenv("PEDIGREE_FP_ISA", "base", 1);
+		pdg_fp_pair_row(&job, 0, &o[0]);
+		pdg_fp_pair_row(&job, 1, &o[1]);
+		unsetenv("PEDIGREE_FP_ISA");
+		assert_true(isinf(o[0].ce) && o[0].ce > 0);
+		assert_true(isinf(o[0].kl) && o[0].kl > 0);
+		assert_true(isfinite(o[0].lse_s) && isfinite(o[0].ent_t));
+		assert_true(isfinite(o[1].ce) && isfinite(o[1].kl));
+		assert_true(o[1].kl >= 0 && o[1].kl < 1);
+	}
+	assert_memory_equal(a, b, sizeof(a));
+	free(t);
+	free(s);
+}
+
 static int same(double x, double y)
 {
 	return (isnan(x) && isnan(y)) || x == y;
@@ -324,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_near_and_far),
 		cmocka_unit_test(test_infinite_logits),
 		cmocka_unit_test(test_threads_and_isa),
+		cmocka_unit_test(test_empty_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

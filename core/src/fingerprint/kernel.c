@@ -1,6 +1,7 @@
 /* kernel.c - the fused row-pair kernel on the CPU: threads over rows,
- * vectors within a block (kernel_body.h), the same arithmetic as the
- * CUDA backend (kernel.h). */
+ * eight lanes within a block (a portable baseline and AVX2+FMA, chosen
+ * at run time, giving the same bits), the arithmetic of kernel.h that
+ * the CUDA backend shares. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,52 +17,43 @@
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
-typedef float v4f __attribute__((vector_size(16)));
-typedef double v4d __attribute__((vector_size(32)));
 
 #define V8(x) ((v8f){ x, x, x, x, x, x, x, x })
-#define V4(x) ((v4d){ x, x, x, x })
-/* The low and high four lanes of a v8f, widened to double. */
-#define LO(v) __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, \
-	2, 3), v4d)
-#define HI(v) __builtin_convertvector(__builtin_shufflevector(v, v, 4, 5, \
-	6, 7), v4d)
+
+/* The next block of both rows, fetched into cache while this one is
+ * summed: the maximum pass that reads a block first otherwise waits on
+ * memory, and the summing pass is all arithmetic on cached data.
+ * Addresses are integers (a prefetch never faults, and past the last
+ * block they point back at this one), and there is no test in the loop:
+ * GCC 12 dropped the prefetches behind one. */
+struct prefetch {
+	uintptr_t t, s;
+	size_t group_bytes;      /* of each row, per PDG_FP_GROUP elements */
+};
+
+static inline void prefetch_group(const struct prefetch *pf, uint32_t i)
+{
+	uintptr_t off = (uintptr_t)(i / PDG_FP_GROUP) * pf->group_bytes;
+
+	for (size_t b = 0; b < pf->group_bytes; b += 64) {
+		__builtin_prefetch((const void *)(pf->t + off + b));
+		__builtin_prefetch((const void *)(pf->s + off + b));
+	}
+}
 
 struct kernel_isa {
 	uint32_t (*load)(const void *row, pdg_fp_dtype dt, uint32_t off,
 	                 uint32_t n, float *out);
 	float (*block_max)(const float *z, uint32_t n);
 	void (*block_sums)(const float *zt, const float *zs, uint32_t n,
-	                   float mt, float ms, double out[4]);
+	                   float mt, float ms, const struct prefetch *pf,
+	                   double out[4]);
+	/* Indices of the elements above thr, in order; their count. */
+	uint32_t (*above)(const float *z, uint32_t n, float thr,
+	                  uint16_t *idx);
 };
 
 /* ---- baseline: vector extensions, any instruction set ------------- */
-
-/* exp(z - m) of 8 lanes; lanes below -87 (or NaN) weigh 0. */
-__attribute__((always_inline))
-static inline void base_exp8(const v8f *z, const v8f *m, v8f *out)
-{
-	v8f v = *z - *m, n, r, p, t;
-	v8i ni, dead = ~(v >= V8(-87.0f));
-
-	v = (v8f)(((v8i)v & ~dead) | ((v8i)V8(-87.0f) & dead));
-	t = v * V8(1.44269504088896341f) + V8(0.5f);
-	n = __builtin_convertvector(__builtin_convertvector(t, v8i), v8f);
-	/* truncation rounds up below zero: floor is one less there */
-	n = n + __builtin_convertvector(n > t, v8f);
-	ni = __builtin_convertvector(n, v8i);
-	r = v - n * V8(0.693359375f);
-	r = r - n * V8(-2.12194440e-4f);
-	p = V8(1.9875691500e-4f);
-	p = p * r + V8(1.3981999507e-3f);
-	p = p * r + V8(8.3334519073e-3f);
-	p = p * r + V8(4.1665795894e-2f);
-	p = p * r + V8(1.6666665459e-1f);
-	p = p * r + V8(5.0000001201e-1f);
-	p = p * (r * r) + r + V8(1.0f);
-	p = p * (v8f)((ni + 127) << 23);
-	*out = (v8f)((v8i)p & ~dead);
-}
 
 /* Maximum of a padded block (n a multiple of 8). */
 static float base_block_max(const float *z, uint32_t n)
@@ -83,38 +75,44 @@ static float base_block_max(const float *z, uint32_t n)
 }
 
 /* Sums of one padded block (padding is -inf): sum eT, sum eS,
- * sum eT zT, sum eT zS, with e = exp(z - block max). */
-static void base_block_sums(const float *zt, const float *zs,
-                                          uint32_t n, float mt, float ms,
-                                          double out[4])
+ * sum eT zT, sum eT zS, with e = exp(z - block max).  Lane l of 8 adds
+ * elements l, l + 8, ... of each group of PDG_FP_GROUP in float; lanes
+ * l and l + 4 then go to double accumulator l, as the AVX2 code's
+ * halves do, so both give the same bits. */
+static void base_block_sums(const float *zt, const float *zs, uint32_t n,
+                            float mt, float ms, const struct prefetch *pf,
+                            double out[4])
 {
-	v4d s_t = V4(0), s_s = V4(0), q_t = V4(0), x_t = V4(0);
-	const v8f vmt = V8(mt), vms = V8(ms);
+	const float ht = pdg_fp_shift(mt), hs = pdg_fp_shift(ms);
+	double d[4][4] = { { 0 } };
 
-	for (uint32_t i = 0; i < n; i += 8) {
-		v8f zt8, zs8, et, es;
-		memcpy(&zt8, zt + i, sizeof(zt8));
-		memcpy(&zs8, zs + i, sizeof(zs8));
-		base_exp8(&zt8, &vmt, &et);
-		base_exp8(&zs8, &vms, &es);
-		/* A zero weight times an infinite logit is no term. */
-		v8i live = et > V8(0.0f);
-		zt8 = (v8f)((v8i)zt8 & live);
-		zs8 = (v8f)((v8i)zs8 & live);
-		v4d e0 = LO(et), e1 = HI(et);
-		s_t += e0;
-		s_t += e1;
-		s_s += LO(es);
-		s_s += HI(es);
-		q_t += e0 * LO(zt8);
-		q_t += e1 * HI(zt8);
-		x_t += e0 * LO(zs8);
-		x_t += e1 * HI(zs8);
+	for (uint32_t i = 0; i < n; i += PDG_FP_GROUP) {
+		float f[4][8] = { { 0 } };
+		uint32_t end = n - i < PDG_FP_GROUP ? n : i + PDG_FP_GROUP;
+		prefetch_group(pf, i);
+		for (uint32_t j = i; j < end; j += 8)
+			for (int l = 0; l < 8; l++) {
+				float a = zt[j + l] - ht, b = zs[j + l] - hs;
+				float et = pdg_fp_expf(a), es = pdg_fp_expf(b);
+				/* a zero weight times an infinite logit is no
+				 * term */
+				int live = et > 0.0f;
+				f[0][l] += et;
+				f[1][l] += es;
+				f[2][l] = fmaf(et, live ? a : 0.0f, f[2][l]);
+				f[3][l] = fmaf(et, live ? b : 0.0f, f[3][l]);
+			}
+		for (int q = 0; q < 4; q++)
+			for (int l = 0; l < 4; l++) {
+				d[q][l] += (double)f[q][l];
+				d[q][l] += (double)f[q][l + 4];
+			}
 	}
-	out[0] = (s_t[0] + s_t[1]) + (s_t[2] + s_t[3]);
-	out[1] = (s_s[0] + s_s[1]) + (s_s[2] + s_s[3]);
-	out[2] = (q_t[0] + q_t[1]) + (q_t[2] + q_t[3]);
-	out[3] = (x_t[0] + x_t[1]) + (x_t[2] + x_t[3]);
+	for (int q = 0; q < 4; q++)
+		out[q] = (d[q][0] + d[q][1]) + (d[q][2] + d[q][3]);
+	/* back from shifted logits: sum e z = sum e (z - h) + h sum e */
+	out[2] += (double)ht * out[0];
+	out[3] += (double)hs * out[0];
 }
 
 /* Widen a block to float, padding to a multiple of 8 with -inf. */
@@ -140,8 +138,19 @@ static uint32_t base_load(const void *row, pdg_fp_dtype dt,
 	return n8;
 }
 
+static uint32_t base_above(const float *z, uint32_t n, float thr,
+                           uint16_t *idx)
+{
+	uint32_t c = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (z[i] > thr)
+			idx[c++] = (uint16_t)i;
+	return c;
+}
+
 static const struct kernel_isa base_isa = {
-	base_load, base_block_max, base_block_sums,
+	base_load, base_block_max, base_block_sums, base_above,
 };
 
 /* ---- AVX2 ----------------------------------------------------------- */
@@ -151,27 +160,25 @@ static const struct kernel_isa base_isa = {
 #include <immintrin.h>
 /* The same lanes as kernel_body.h, with intrinsics: compilers widen
  * float vectors to double badly through the generic extensions. */
-#define AVX2 __attribute__((target("avx2")))
+#define AVX2 __attribute__((target("avx2,fma")))
 
-AVX2 static inline __m256 avx2_exp8(__m256 z, __m256 m)
+AVX2 static inline __m256 avx2_exp8(__m256 v)
 {
-	__m256 v = _mm256_sub_ps(z, m);
 	__m256 live = _mm256_cmp_ps(v, _mm256_set1_ps(-87.0f), _CMP_GE_OQ);
-	v = _mm256_blendv_ps(_mm256_set1_ps(-87.0f), v, live);
-	__m256 n = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(v,
-	                 _mm256_set1_ps(1.44269504088896341f)),
+	v = _mm256_max_ps(v, _mm256_set1_ps(-87.0f));	/* NaN: -87 */
+	__m256 n = _mm256_floor_ps(_mm256_fmadd_ps(v,
+	                 _mm256_set1_ps(1.44269504088896341f),
 	                 _mm256_set1_ps(0.5f)));
-	__m256 r = _mm256_sub_ps(v, _mm256_mul_ps(n,
-	                         _mm256_set1_ps(0.693359375f)));
-	r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(-2.12194440e-4f)));
+	__m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), v);
+	r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
 	__m256 p = _mm256_set1_ps(1.9875691500e-4f);
-	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
-	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
-	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
-	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
-	p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
-	p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)),
-	                                r), _mm256_set1_ps(1.0f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+	p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r),
+	                  _mm256_set1_ps(1.0f));
 	__m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n),
 	                              _mm256_set1_epi32(127)), 23);
 	p = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
@@ -214,16 +221,6 @@ AVX2 static inline void avx2_acc(__m256d *acc, __m256 x)
 	                       _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)));
 }
 
-AVX2 static inline void avx2_macc(__m256d *acc, __m256 e, __m256 z)
-{
-	__m256d e0 = _mm256_cvtps_pd(_mm256_castps256_ps128(e));
-	__m256d e1 = _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1));
-	__m256d z0 = _mm256_cvtps_pd(_mm256_castps256_ps128(z));
-	__m256d z1 = _mm256_cvtps_pd(_mm256_extractf128_ps(z, 1));
-	acc[0] = _mm256_add_pd(acc[0], _mm256_mul_pd(e0, z0));
-	acc[0] = _mm256_add_pd(acc[0], _mm256_mul_pd(e1, z1));
-}
-
 AVX2 static double avx2_hsum(__m256d v)
 {
 	double l[4];
@@ -234,31 +231,59 @@ AVX2 static double avx2_hsum(__m256d v)
 
 AVX2 static void avx2_block_sums(const float *zt, const float *zs,
                                  uint32_t n, float mt, float ms,
-                                 double out[4])
+                                 const struct prefetch *pf, double out[4])
 {
 	__m256d st = _mm256_setzero_pd(), ss = st, qt = st, xt = st;
-	const __m256 vmt = _mm256_set1_ps(mt), vms = _mm256_set1_ps(ms);
+	const float ht = pdg_fp_shift(mt), hs = pdg_fp_shift(ms);
+	const __m256 vht = _mm256_set1_ps(ht), vhs = _mm256_set1_ps(hs);
 
-	for (uint32_t i = 0; i < n; i += 8) {
-		__m256 a = _mm256_loadu_ps(zt + i), b = _mm256_loadu_ps(zs + i);
-		__m256 et = avx2_exp8(a, vmt), es = avx2_exp8(b, vms);
-		__m256 live = _mm256_cmp_ps(et, _mm256_setzero_ps(),
-		                            _CMP_GT_OQ);
-		a = _mm256_and_ps(a, live);
-		b = _mm256_and_ps(b, live);
-		avx2_acc(&st, et);
-		avx2_acc(&ss, es);
-		avx2_macc(&qt, et, a);
-		avx2_macc(&xt, et, b);
+	for (uint32_t i = 0; i < n; i += PDG_FP_GROUP) {
+		__m256 ft = _mm256_setzero_ps(), fs = ft, fq = ft, fx = ft;
+		uint32_t end = n - i < PDG_FP_GROUP ? n : i + PDG_FP_GROUP;
+		prefetch_group(pf, i);
+		for (uint32_t j = i; j < end; j += 8) {
+			__m256 a = _mm256_sub_ps(_mm256_loadu_ps(zt + j), vht);
+			__m256 b = _mm256_sub_ps(_mm256_loadu_ps(zs + j), vhs);
+			__m256 et = avx2_exp8(a), es = avx2_exp8(b);
+			__m256 live = _mm256_cmp_ps(et, _mm256_setzero_ps(),
+			                            _CMP_GT_OQ);
+			ft = _mm256_add_ps(ft, et);
+			fs = _mm256_add_ps(fs, es);
+			fq = _mm256_fmadd_ps(et, _mm256_and_ps(a, live), fq);
+			fx = _mm256_fmadd_ps(et, _mm256_and_ps(b, live), fx);
+		}
+		avx2_acc(&st, ft);
+		avx2_acc(&ss, fs);
+		avx2_acc(&qt, fq);
+		avx2_acc(&xt, fx);
 	}
 	out[0] = avx2_hsum(st);
 	out[1] = avx2_hsum(ss);
-	out[2] = avx2_hsum(qt);
-	out[3] = avx2_hsum(xt);
+	out[2] = avx2_hsum(qt) + (double)ht * out[0];
+	out[3] = avx2_hsum(xt) + (double)hs * out[0];
+}
+
+/* Eight compares an instruction; once the list is full few elements
+ * pass, so the scalar part seldom runs. */
+AVX2 static uint32_t avx2_above(const float *z, uint32_t n, float thr,
+                                uint16_t *idx)
+{
+	const __m256 vt = _mm256_set1_ps(thr);
+	uint32_t c = 0;
+
+	for (uint32_t i = 0; i < n; i += 8) {
+		unsigned m = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(
+		                 _mm256_loadu_ps(z + i), vt, _CMP_GT_OQ));
+		while (m) {
+			idx[c++] = (uint16_t)(i + (unsigned)__builtin_ctz(m));
+			m &= m - 1;
+		}
+	}
+	return c;
 }
 
 static const struct kernel_isa avx2_isa = {
-	base_load, avx2_block_max, avx2_block_sums,
+	base_load, avx2_block_max, avx2_block_sums, avx2_above,
 };
 #endif
 
@@ -270,7 +295,7 @@ static const struct kernel_isa *isa_pick(void)
 	if (force && strcmp(force, "base") == 0)
 		return &base_isa;
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2"))
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
 		return &avx2_isa;
 #endif
 	return &base_isa;
@@ -278,7 +303,7 @@ static const struct kernel_isa *isa_pick(void)
 
 const char *pdg_fp_cpu_isa(void)
 {
-	return isa_pick() == &base_isa ? "base" : "avx2";
+	return isa_pick() == &base_isa ? "base" : "avx2+fma";
 }
 
 /* Insert (v, i) into a top-k list kept best first; ties keep the lower
@@ -385,7 +410,12 @@ void pdg_fp_pair_row(const pdg_fp_pair_job *job, uint32_t row,
 		}
 		float mt = isa->block_max(zt, n8), ms = isa->block_max(zs, n8);
 		double b[4];
-		isa->block_sums(zt, zs, n8, mt, ms, b);
+		uint32_t next = off + PDG_FP_BLOCK < job->vocab ?
+		                off + PDG_FP_BLOCK : off;
+		struct prefetch pf = { (uintptr_t)(t + (size_t)next * es),
+		                       (uintptr_t)(s + (size_t)next * es),
+		                       PDG_FP_GROUP * es };
+		isa->block_sums(zt, zs, n8, mt, ms, &pf, b);
 		acc_merge(&r, mt, ms, b);
 		if (mt > best_t) {
 			uint32_t i = 0;
@@ -401,11 +431,16 @@ void pdg_fp_pair_row(const pdg_fp_pair_job *job, uint32_t row,
 			best_s = ms;
 			out->argmax_s = off + i;
 		}
-		if (k && (out->k < k || mt > out->top_t[k - 1]))
-			for (uint32_t i = 0; i < n; i++)
-				if (out->k < k || zt[i] > out->top_t[k - 1])
-					topk_push(out->top_idx, out->top_t,
-					          &out->k, k, zt[i], off + i);
+		if (k && (out->k < k || mt > out->top_t[k - 1])) {
+			float thr = out->k < k ? -INFINITY : out->top_t[k - 1];
+			uint16_t idx[PDG_FP_BLOCK];
+			uint32_t c = isa->above(zt, n8, thr, idx);
+			/* the threshold rises as the list fills: the push
+			 * checks each candidate against the list as it is */
+			for (uint32_t i = 0; i < c; i++)
+				topk_push(out->top_idx, out->top_t, &out->k, k,
+				          zt[idx[i]], off + idx[i]);
+		}
 		if (js)
 			jsum += js_block(zt, zs, n, job->lse_t[row],
 			                 job->lse_s[row]);

@@ -4,14 +4,18 @@
  * student's logits there); with both log-normalisers known in advance
  * the same read also gives Jensen-Shannon.
  *
- * Both backends compute the same arithmetic so that they agree to
- * rounding of double sums (docs/fingerprint.md, "Kernel"):
+ * Both backends compute the same arithmetic so that they agree far
+ * inside 1e-5 relative (docs/fingerprint.md, "Kernel"):
  *  - a row is cut into blocks of PDG_FP_BLOCK elements; each block's
- *    maximum is exact, and every element's weight is exp(z - block max)
- *    computed in float by pdg_fp_expf() below, with no fused
- *    multiply-add (CUDA builds with -fmad=false);
- *  - weights, products and sums are double; blocks are merged by online
- *    max rescaling, exp(block max - running max), in double.
+ *    maximum m is exact, and every element's weight is exp(z - m)
+ *    computed in float by pdg_fp_expf() below, whose fused multiply-adds
+ *    are explicit fmaf() (CUDA builds with -fmad=false, so nothing else
+ *    is fused and x86 FMA and CUDA FFMA round alike);
+ *  - the products are taken against the shifted logit z - m, which is
+ *    never positive, so their sums have no cancellation; the CPU sums
+ *    PDG_FP_GROUP elements per lane in float before adding to double,
+ *    CUDA adds every element to double; blocks are merged by online max
+ *    rescaling, exp(block max - running max), in double.
  * This header is plain C shared with the .cu file.
  */
 #ifndef PDG_FP_KERNEL_H
@@ -29,6 +33,12 @@ extern "C" {
 
 #define PDG_FP_BLOCK 1024
 #define PDG_FP_KTOP 20           /* largest top-k of the kernel */
+/* Elements per float partial sum on the CPU (8 per lane of 8): the
+ * relative rounding of a partial of same-signed terms is at most 8
+ * float ulps, and partials round independently, so a row's sums stay
+ * within about 1e-9 of exact; converting every element to double cost
+ * a third of the kernel. */
+#define PDG_FP_GROUP 64
 
 typedef enum pdg_fp_dtype {
 	PDG_FP_F32 = 0,
@@ -67,27 +77,39 @@ typedef struct pdg_fp_pair_job {
 #define PDG_FP_HD static inline
 #endif
 
-/* exp(x) for x <= 0 in float, the weight of every element.  Cephes'
- * expf: n = round(x log2 e), r = x - n ln 2 in two parts (the first
- * exact), a degree-5 polynomial, then 2^n.  Below -87 the result is 0
- * (a weight of 1e-38 next to the block maximum's 1). */
+/* exp(x) for x <= 0 (or NaN) in float, the weight of every element.
+ * Cephes' expf: n = round(x log2 e), r = x - n ln 2 in two parts (the
+ * first exact), a degree-5 polynomial, then 2^n, with every
+ * multiply-add fused (one rounding each, on every backend).  Below -87
+ * and for NaN the result is 0 (a weight of 1e-38 next to the block
+ * maximum's 1). */
 PDG_FP_HD float pdg_fp_expf(float x)
 {
 	if (!(x >= -87.0f))
 		return 0.0f;
-	float n = floorf(x * 1.44269504088896341f + 0.5f);
-	float r = x - n * 0.693359375f;
-	r = r - n * -2.12194440e-4f;
+	float n = floorf(fmaf(x, 1.44269504088896341f, 0.5f));
+	float r = fmaf(-n, 0.693359375f, x);
+	r = fmaf(-n, -2.12194440e-4f, r);
 	float p = 1.9875691500e-4f;
-	p = p * r + 1.3981999507e-3f;
-	p = p * r + 8.3334519073e-3f;
-	p = p * r + 4.1665795894e-2f;
-	p = p * r + 1.6666665459e-1f;
-	p = p * r + 5.0000001201e-1f;
-	float y = p * (r * r) + r + 1.0f;
+	p = fmaf(p, r, 1.3981999507e-3f);
+	p = fmaf(p, r, 8.3334519073e-3f);
+	p = fmaf(p, r, 4.1665795894e-2f);
+	p = fmaf(p, r, 1.6666665459e-1f);
+	p = fmaf(p, r, 5.0000001201e-1f);
+	float y = fmaf(p, r * r, r) + 1.0f;
 	union { uint32_t u; float f; } two;
 	two.u = (uint32_t)((int32_t)n + 127) << 23;
 	return y * two.f;
+}
+
+/* What a block's logits are shifted by: its maximum, or 0 when every
+ * element is -inf (then z - 0 keeps -inf, where -inf - -inf would be
+ * NaN, so a student with no mass where the teacher has some still
+ * gives an infinite cross-entropy).  With a +inf maximum every weight
+ * is 0 or NaN: such a row's statistics are NaN, not numbers. */
+PDG_FP_HD float pdg_fp_shift(float m)
+{
+	return m == -INFINITY ? 0.0f : m;
 }
 
 PDG_FP_HD float pdg_fp_bf16_to_f32(uint16_t h)

@@ -5,9 +5,10 @@
  * linked statically and only the driver is needed where it runs.
  *
  * The arithmetic is the CPU backend's (kernel.h): blocks of PDG_FP_BLOCK
- * elements, exact block maxima, float weights by pdg_fp_expf() (this
- * file is compiled with -fmad=false so no multiply-add is fused), double
- * sums merged by online max rescaling.  Rows are streamed in chunks
+ * elements, exact block maxima, float weights by pdg_fp_expf() (whose
+ * fmaf() calls are the only fused multiply-adds: this file is compiled
+ * with -fmad=false), products of shifted logits, double sums merged by
+ * online max rescaling.  Rows are streamed in chunks
  * through pinned buffers on two streams, so copying one chunk overlaps
  * the kernel on the previous one; bf16 and f16 stay 2 bytes on the wire.
  * A row is split over several CTAs ("split-V") when there are too few
@@ -189,20 +190,25 @@ __global__ void pair_segments(const void *T, const void *S, int dt,
 		}
 		__syncthreads();
 		double bst = 0, bss = 0, bqt = 0, bxt = 0;
+		const float ht = pdg_fp_shift(mt), hs = pdg_fp_shift(ms);
 		for (int j = 0; j < PER_THREAD; j++) {
-			float et = pdg_fp_expf(zt[j] - mt);
-			float ez = pdg_fp_expf(zs[j] - ms);
+			float vt = zt[j] - ht, vs = zs[j] - hs;
+			float et = pdg_fp_expf(vt);
+			float ez = pdg_fp_expf(vs);
 			double e = et;
 			bst += e;
 			bss += ez;
+			/* products of shifted logits, as the CPU's */
 			if (et > 0.0f) {
-				bqt += e * (double)zt[j];
-				bxt += e * (double)zs[j];
+				bqt += e * (double)vt;
+				bxt += e * (double)vs;
 			}
 			if (js)
 				jsum += js_term(zt[j], zs[j], lse_t[row],
 				                lse_s[row]);
 		}
+		bqt += (double)ht * bst;
+		bxt += (double)hs * bst;
 		st = st * bcast[0] + bst * bcast[1];
 		qt = qt * bcast[0] + bqt * bcast[1];
 		xt = xt * bcast[0] + bxt * bcast[1];
