@@ -1009,7 +1009,7 @@ static int cmd_sample(struct zoo *z)
 		snprintf(z->ctrl[i].name, sizeof(z->ctrl[i].name),
 		         "controls/independent-%d", i + 1);
 	/* The student is a base tuned on text sampled from the three
-	 * teacher stand-ins (30% Qwen, 45% gemma, 25% gpt-oss); its sibling
+	 * teacher stand-ins (40% Qwen, 35% gemma, 25% gpt-oss); its sibling
 	 * is the same base tuned on real text only. */
 	struct spec st, sib;
 	const ztok *qt = zmodel_tok(z->teach[0].m);
@@ -1021,7 +1021,7 @@ static int cmd_sample(struct zoo *z)
 	sib.role = PDG_FP_SIBLING;
 	st.m = independent(z, 777, 1);
 	sib.m = independent(z, 777, 1);
-	samples(z, z->teach[0].m, 0, z->sz->ft * 30 / 100, &mix);
+	samples(z, z->teach[0].m, 0, z->sz->ft * 40 / 100, &mix);
 	samples(z, z->teach[1].m, 1, z->sz->ft * 75 / 100, &mix);
 	samples(z, z->teach[2].m, 2, z->sz->ft, &mix);
 	uint16_t *ids = encode(qt, &mix, &n);

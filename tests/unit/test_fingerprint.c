@@ -14,6 +14,8 @@
 #include "error.h"
 #include "fingerprint/align.h"
 #include "fingerprint/fp.h"
+#include "fingerprint/synth.h"
+#include "fp_testdata.h"
 
 static pdg_fp_limits lim(void)
 {
@@ -491,6 +493,90 @@ static void test_align_chunks(void **state)
 		pdg_fp_scores_free(&sc[i]);
 }
 
+/* Synthetic-control residuals: a subject whose excesses follow another
+ * subject's (kinship) is explained by it, on the T-texts too, and what
+ * lineage adds beyond that is left. */
+static double synth_d(pdg_fp_feat *f, const uint32_t *tt, size_t nt,
+                      const uint32_t *ct, size_t nc, size_t s,
+                      const size_t *pred, size_t np, double *sd_c)
+{
+	double rt[64], rc[64], a = 0, b = 0, v = 0;
+	size_t nrt, nrc;
+
+	assert_int_equal(pdg_fp_synth(f, tt, nt, ct, nc, s, 100, pred, NULL,
+	                              np, 0.1, rt, &nrt, rc, &nrc), 0);
+	assert_int_equal(nrt, nt);
+	assert_int_equal(nrc, nc);
+	for (size_t i = 0; i < nrt; i++)
+		a += rt[i] / (double)nrt;
+	for (size_t i = 0; i < nrc; i++)
+		b += rc[i] / (double)nrc;
+	for (size_t i = 0; i < nrc; i++)
+		v += (rc[i] - b) * (rc[i] - b) / (double)nrc;
+	*sd_c = sqrt(v);
+	return a - b;
+}
+
+static void test_synth(void **state)
+{
+	enum { NT = 20, NC = 40, NSUB = 4 };
+	pdg_fp_feat f[NT + NC];
+	double e[NT + NC][NSUB];
+	uint32_t tt[NT], ct[NC];
+	size_t pred[] = { 1, 2, 3 };
+	double sd;
+
+	(void)state;
+	memset(f, 0, sizeof(f));
+	for (int i = 0; i < NT + NC; i++) {
+		int is_t = i < NT;
+		/* subject 1 likes the T-texts (a shared tokenizer, say);
+		 * 2 and 3 are unrelated */
+		e[i][1] = gauss() * 0.3 + (is_t ? 0.5 : 0);
+		e[i][2] = gauss() * 0.3;
+		e[i][3] = gauss() * 0.3;
+		/* subject 0 is subject 1's kin, no lineage */
+		e[i][0] = 0.8 * e[i][1] + 0.05 * gauss();
+		f[i].gen = is_t ? 7 : 8 + i % 3;
+		f[i].nchunks = 10;
+		f[i].e = e[i];
+		if (is_t)
+			tt[i] = (uint32_t)i;
+		else
+			ct[i - NT] = (uint32_t)i;
+	}
+	/* the raw difference is large, the residual one is not */
+	double raw = 0;
+	for (int i = 0; i < NT; i++)
+		raw += e[i][0] / NT;
+	for (int i = NT; i < NT + NC; i++)
+		raw -= e[i][0] / NC;
+	assert_true(raw > 0.3);
+	double d = synth_d(f, tt, NT, ct, NC, 0, pred, 3, &sd);
+	assert_true(fabs(d) < 0.1);
+	assert_true(sd < 0.1);
+	/* lineage: 0.5 more on the T-texts only stays */
+	for (int i = 0; i < NT; i++)
+		e[i][0] += 0.5;
+	d = synth_d(f, tt, NT, ct, NC, 0, pred, 3, &sd);
+	assert_true(fabs(d - 0.5) < 0.1);
+	/* the subject's own texts are left out, NaN predictors filled */
+	for (int i = NT; i < NT + 10; i++)
+		f[i].gen = 100;
+	for (int i = NT + 10; i < NT + 15; i++)
+		e[i][2] = NAN;	/* subject 2 generated these */
+	double rt[64], rc[64];
+	size_t nrt, nrc;
+	assert_int_equal(pdg_fp_synth(f, tt, NT, ct, NC, 0, 100, pred, NULL,
+	                              3, 0.1, rt, &nrt, rc, &nrc), 0);
+	assert_int_equal(nrc, NC - 10);
+	for (size_t i = 0; i < nrc; i++)
+		assert_false(isnan(rc[i]));
+	/* too few C-texts to fit */
+	assert_int_equal(pdg_fp_synth(f, tt, NT, ct, 5, 0, 100, pred, NULL,
+	                              3, 0.1, rt, &nrt, rc, &nrc), -1);
+}
+
 static void test_median(void **state)
 {
 	double a[] = { 3, 1, 2 }, b[] = { 4, 1, 3, 2 };
@@ -529,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_permutation_calibrated),
 		cmocka_unit_test(test_align_chunks),
 		cmocka_unit_test(test_median),
+		cmocka_unit_test(test_synth),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
