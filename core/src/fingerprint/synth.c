@@ -55,30 +55,31 @@ static void chol_solve(const double *l, size_t p, double *b)
 	}
 }
 
-/* The predictors' excesses on text x, a generator's own (NaN)
- * replaced by that predictor's mean. */
+/* The predictors' values on text x, standardised by the C-texts' means
+ * and spreads; a generator's own excess (NaN) counts as the mean, and
+ * a constant predictor as 0 (weight 0). */
 static void row(const pdg_fp_feat *x, const size_t *pred, size_t np,
-                const double *mean, double *out)
+                const double *mean, const double *sd, double *out)
 {
 	for (size_t j = 0; j < np; j++) {
 		double v = x->e[pred[j]];
-		out[j] = isnan(v) ? mean[j] : v;
+		v = isnan(v) ? mean[j] : v;
+		out[j] = sd[j] > 1e-12 ? (v - mean[j]) / sd[j] : 0;
 	}
 }
 
 int pdg_fp_synth(const pdg_fp_feat *f, const uint32_t *tt, size_t nt,
                  const uint32_t *ct, size_t nc, size_t s, int s_model,
                  const size_t *pred, const unsigned char *light,
-                 size_t npred, double kappa,
+                 size_t p, double kappa,
                  double *rt, size_t *nrt, double *rc, size_t *nrc)
 {
-	size_t p = npred;
 	double *mean = pdg_xcalloc(p + 1, sizeof(double));
 	double *sd = pdg_xcalloc(p + 1, sizeof(double));
 	double *a = pdg_xcalloc(p * p + 1, sizeof(double));
 	double *w = pdg_xcalloc(p + 1, sizeof(double));
-	double *x = pdg_xcalloc(p + 1, sizeof(double));
 	double *v = pdg_xcalloc(p + 1, sizeof(double));
+	double *X = pdg_xcalloc((nc + 1) * (p + 1), sizeof(double));
 	uint32_t *rows = pdg_xmalloc((nc + 1) * sizeof(*rows));
 	size_t n = 0, *cnt = pdg_xcalloc(p + 1, sizeof(size_t));
 	double my = 0;
@@ -92,10 +93,9 @@ int pdg_fp_synth(const pdg_fp_feat *f, const uint32_t *tt, size_t nt,
 		goto out;
 	/* means of what is there, then spreads with the gaps filled */
 	for (size_t i = 0; i < n; i++) {
-		const pdg_fp_feat *r = &f[rows[i]];
-		my += r->e[s];
+		my += f[rows[i]].e[s];
 		for (size_t j = 0; j < p; j++) {
-			double e = r->e[pred[j]];
+			double e = f[rows[i]].e[pred[j]];
 			if (!isnan(e)) {
 				mean[j] += e;
 				cnt[j]++;
@@ -105,25 +105,23 @@ int pdg_fp_synth(const pdg_fp_feat *f, const uint32_t *tt, size_t nt,
 	my /= (double)n;
 	for (size_t j = 0; j < p; j++)
 		mean[j] = cnt[j] ? mean[j] / (double)cnt[j] : 0;
-	for (size_t i = 0; i < n; i++) {
-		row(&f[rows[i]], pred, npred, mean, x);
-		for (size_t j = 0; j < p; j++)
-			sd[j] += (x[j] - mean[j]) * (x[j] - mean[j]);
-	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < p; j++) {
+			double e = f[rows[i]].e[pred[j]];
+			e = isnan(e) ? 0 : e - mean[j];
+			sd[j] += e * e;
+		}
 	for (size_t j = 0; j < p; j++)
 		sd[j] = sqrt(sd[j] / (double)n);
-	/* normal equations of the standardised data; a constant column
-	 * is left out (weight 0) */
+	/* normal equations of the standardised C-texts */
 	for (size_t i = 0; i < n; i++) {
-		row(&f[rows[i]], pred, npred, mean, x);
-		double y = f[rows[i]].e[s] - my;
+		double *x = X + i * p, y = f[rows[i]].e[s] - my;
+		row(&f[rows[i]], pred, p, mean, sd, x);
 		for (size_t j = 0; j < p; j++) {
-			x[j] = sd[j] > 1e-12 ? (x[j] - mean[j]) / sd[j] : 0;
 			w[j] += x[j] * y;
-		}
-		for (size_t j = 0; j < p; j++)
 			for (size_t k = 0; k <= j; k++)
 				a[j * p + k] += x[j] * x[k];
+		}
 	}
 	for (size_t j = 0; j < p; j++) {
 		a[j * p + j] += (light && light[j] ? 1e-6 : kappa) *
@@ -134,29 +132,26 @@ int pdg_fp_synth(const pdg_fp_feat *f, const uint32_t *tt, size_t nt,
 	if (cholesky(a, p) < 0)
 		goto out;
 	chol_solve(a, p, w);
+	/* leave-one-out residuals: r / (1 - h), h the hat value */
 	for (size_t i = 0; i < n; i++) {
-		row(&f[rows[i]], pred, npred, mean, x);
-		double pr = 0;
-		for (size_t j = 0; j < p; j++) {
-			x[j] = sd[j] > 1e-12 ? (x[j] - mean[j]) / sd[j] : 0;
-			pr += x[j] * w[j];
-			v[j] = x[j];
-		}
+		const double *x = X + i * p;
+		double pr = 0, h = 1.0 / (double)n;
+		memcpy(v, x, p * sizeof(double));
 		chol_solve(a, p, v);
-		double h = 1.0 / (double)n;
-		for (size_t j = 0; j < p; j++)
+		for (size_t j = 0; j < p; j++) {
+			pr += x[j] * w[j];
 			h += x[j] * v[j];
+		}
 		double r = f[rows[i]].e[s] - my - pr;
 		rc[(*nrc)++] = h < 1 ? r / (1 - h) : r;
 	}
 	for (size_t i = 0; i < nt; i++) {
 		if (isnan(f[tt[i]].e[s]))
 			continue;
-		row(&f[tt[i]], pred, npred, mean, x);
+		row(&f[tt[i]], pred, p, mean, sd, v);
 		double pr = 0;
 		for (size_t j = 0; j < p; j++)
-			pr += (sd[j] > 1e-12 ? (x[j] - mean[j]) / sd[j] : 0) *
-			      w[j];
+			pr += v[j] * w[j];
 		rt[(*nrt)++] = f[tt[i]].e[s] - my - pr;
 	}
 	rc_ = 0;
@@ -165,8 +160,8 @@ out:
 	free(sd);
 	free(a);
 	free(w);
-	free(x);
 	free(v);
+	free(X);
 	free(rows);
 	free(cnt);
 	return rc_;

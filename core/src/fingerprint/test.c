@@ -440,19 +440,18 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 		subject_terms(f, mine, k, t, s, act, na, nsub, &cs[a],
 		              scratch);
 	}
-	double *e = pdg_xmalloc((nt + nc + 1) * sizeof(double));
-	uint32_t pnt = (uint32_t)nt, pn = (uint32_t)(nt + nc);
-	for (size_t i = 0; i < nt + nc; i++)
-		e[i] = f[all[i]].e[0];
 	/* D of every subject, and the student's values for the
-	 * permutation test, from its synthetic-control residuals; with too
-	 * few C-texts to fit, the raw excesses stay */
+	 * permutation test, from synthetic-control residuals; with too few
+	 * C-texts to fit one, the raw excesses stay */
+	double *e = pdg_xmalloc((nt + nc + 1) * sizeof(double));
+	double *dsyn = pdg_xmalloc((na + 1) * sizeof(double));
 	size_t *pred = pdg_xmalloc(na * sizeof(size_t));
 	unsigned char *light = pdg_xcalloc(na + 1, 1);
 	double *rt = pdg_xmalloc((nt + 1) * sizeof(double));
 	double *rc = pdg_xmalloc((nc + 1) * sizeof(double));
-	int fitted = 1;
-	for (size_t a = 0; a < na; a++) {
+	uint32_t pnt = 0, pn = 0;
+	size_t nfit = 0;
+	for (size_t a = 0; a < na; a++, nfit++) {
 		size_t npr = 0, nrt, nrc;
 		for (size_t b = 0; b < na; b++)
 			if (b != a) {
@@ -462,16 +461,14 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 			}
 		if (pdg_fp_synth(f, tt, nt, ct, nc, act[a], ix->sub[act[a]],
 		                 pred, light, npr, SYNTH_KAPPA, rt, &nrt, rc,
-		                 &nrc) < 0 || !nrt || !nrc) {
-			fitted = 0;
+		                 &nrc) < 0 || !nrt || !nrc)
 			break;
-		}
 		double mt = 0, mc = 0;
 		for (size_t i = 0; i < nrt; i++)
 			mt += rt[i] / (double)nrt;
 		for (size_t i = 0; i < nrc; i++)
 			mc += rc[i] / (double)nrc;
-		cs[a].D = mt - mc;
+		dsyn[a] = mt - mc;
 		if (a == 0) {
 			memcpy(e, rt, nrt * sizeof(double));
 			memcpy(e + nrt, rc, nrc * sizeof(double));
@@ -479,14 +476,16 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 			pn = (uint32_t)(nrt + nrc);
 		}
 	}
-	if (!fitted) {
+	if (nfit == na) {
 		for (size_t a = 0; a < na; a++)
-			cs[a].D = did(f, tt, nt, ct, nc, act[a]);
+			cs[a].D = dsyn[a];
+	} else {
 		for (size_t i = 0; i < nt + nc; i++)
 			e[i] = f[all[i]].e[0];
 		pnt = (uint32_t)nt;
 		pn = (uint32_t)(nt + nc);
 	}
+	free(dsyn);
 	free(pred);
 	free(light);
 	free(rt);
