@@ -56,7 +56,7 @@ struct size {
 static const struct size sizes[] = {
 	{ "tiny", 3, 4, 1, 12, 6, 32, 40000, 30000, 1, 2, 0, 8 },
 	{ "small", 4, 6, 2, 24, 8, 40, 120000, 60000, 1, 8, 1, 20 },
-	{ "full", 8, 8, 4, 24, 12, 40, 200000, 100000, 2, 32, 1, 20 },
+	{ "full", 8, 16, 4, 24, 12, 64, 200000, 100000, 2, 32, 1, 20 },
 };
 
 struct spec {
@@ -742,7 +742,10 @@ static int cmd_run(struct zoo *z, int check)
 	if (pdg_fp_backend_open(&be, PDG_FP_DEVICE_CPU, 0, 1) < 0)
 		return 3;
 	students(z, &st, &ns);
+	const char *only = getenv("ZOO_ONLY");
 	for (int i = 0; i < ns; i++) {
+		if (only && strcmp(st[i].name, only) != 0)
+			continue;
 		st[i].m = student(z, &st[i], 1000 + (uint64_t)i);
 		score_and_load(z, &st[i], -1, i);
 		if (evaluate(z, &st[i], i, be, &o, &pairs, &np) < 0) {
@@ -1103,7 +1106,7 @@ static void usage(FILE *f)
 	      "                        [--work DIR] [--corpus DIR] [--assert]"
 	      " [--keep]\n"
 	      "                        [--texts NT,NC] [--controls N]"
-	      " [--verbose]\n"
+	      " [--gen TOKENS] [--verbose]\n"
 	      "       pedigree-zoo write --out DIR [--size tiny] [--seed N]\n"
 	      "       pedigree-zoo sample --out DIR\n"
 	      "\n"
@@ -1114,14 +1117,17 @@ static void usage(FILE *f)
 	      "leaves the scores and one manifest per student in DIR;\n"
 	      "`sample` writes samples/avocado/fingerprint.  --texts sets\n"
 	      "the probe texts each teacher and each control generates,\n"
-	      "--controls the control models (default: the size's).\n", f);
+	      "--controls the control models, --gen the tokens of each\n"
+	      "probe text (defaults: the size's).  ZOO_ONLY=NAME in the\n"
+	      "environment evaluates that student alone (debugging, with\n"
+	      "PEDIGREE_FP_DEBUG=1).\n", f);
 }
 
 int main(int argc, char **argv)
 {
 	struct zoo z;
 	struct size custom;
-	int check = 0, n_t = 0, n_c = 0, n_ctrl = 0;
+	int check = 0, n_t = 0, n_c = 0, n_ctrl = 0, n_gen = 0;
 	const char *corpus = NULL, *mode = argc > 1 ? argv[1] : "";
 
 	memset(&z, 0, sizeof(z));
@@ -1177,6 +1183,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			i++;
+		} else if (v && strcmp(a, "--gen") == 0) {
+			n_gen = atoi(v);
+			if (n_gen < 8 || n_gen > 1024) {
+				usage(stderr);
+				return 2;
+			}
+			i++;
 		} else if (v && strcmp(a, "--texts") == 0) {
 			if (sscanf(v, "%d,%d", &n_t, &n_c) != 2 || n_t < 2 ||
 			    n_c < 2 || n_t > 1000 || n_c > 1000) {
@@ -1193,8 +1206,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (n_t || n_ctrl) {
+	if (n_t || n_ctrl || n_gen) {
 		custom = *z.sz;
+		if (n_gen)
+			custom.gen = n_gen;
 		if (n_t) {
 			custom.n_t = n_t;
 			custom.n_c = n_c;

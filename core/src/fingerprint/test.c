@@ -511,9 +511,10 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	}
 	if (getenv("PEDIGREE_FP_DEBUG"))
 		for (size_t a = 0; a < na; a++)
-			fprintf(stderr, "debug: %s vs %s: D %+.4f dJS %+.4f dA "
-			        "%+.4f dR %+.4f Z %+.4f\n",
+			fprintf(stderr, "debug: %s vs %s: raw D %+.4f D %+.4f "
+			        "dJS %+.4f dA %+.4f dR %+.4f Z %+.4f\n",
 			        st->ids[ix->sub[act[a]]], st->ids[ix->cand[t]],
+			        did(f, tt, nt, ct, nc, act[a]),
 			        cs[a].D, cs[a].djs, cs[a].da, cs[a].dr, cs[a].z);
 	v->p_rank = (1.0 + beat) / (double)na;
 	v->p_panel = panel_p(cs, na);
