@@ -555,6 +555,8 @@ static void report(const struct zoo *z, const struct spec *st, int ns,
 				best = p[i].score;
 				arg = p[i].cand;
 			}
+		if (arg < 0)
+			continue;	/* not evaluated (ZOO_ONLY) */
 		dist++;
 		right += arg == st[s].teacher;
 		if (in_issue(&st[s])) {
@@ -1176,19 +1178,14 @@ int main(int argc, char **argv)
 		} else if (v && strcmp(a, "--corpus") == 0) {
 			corpus = v;
 			i++;
-		} else if (v && strcmp(a, "--controls") == 0) {
-			n_ctrl = atoi(v);
-			if (n_ctrl < 2 || n_ctrl > 64) {
+		} else if (v && (strcmp(a, "--controls") == 0 ||
+		                 strcmp(a, "--gen") == 0)) {
+			int ctl = a[2] == 'c', x = atoi(v);
+			if (x < (ctl ? 2 : 8) || x > (ctl ? 64 : 1024)) {
 				usage(stderr);
 				return 2;
 			}
-			i++;
-		} else if (v && strcmp(a, "--gen") == 0) {
-			n_gen = atoi(v);
-			if (n_gen < 8 || n_gen > 1024) {
-				usage(stderr);
-				return 2;
-			}
+			*(ctl ? &n_ctrl : &n_gen) = x;
 			i++;
 		} else if (v && strcmp(a, "--texts") == 0) {
 			if (sscanf(v, "%d,%d", &n_t, &n_c) != 2 || n_t < 2 ||
