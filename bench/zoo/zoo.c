@@ -417,7 +417,7 @@ struct pair {
 	int student, cand;
 	int truth;               /* 1: the student's teacher */
 	int positive;
-	double p_perm, p_value, p_rank, z, score, effect, p_panel;
+	double p_perm, p_value, p_rank, z, zpanel, score, effect, p_panel;
 	int pos_a;               /* the rule without p_panel */
 	uint32_t queries;
 };
@@ -698,6 +698,7 @@ static int evaluate(struct zoo *z, struct spec *s, int si,
 			p->p_rank = v->p_rank;
 			p->z = isnan(v->z_permutation) ? -1e9 : v->z_permutation;
 			p->score = isnan(v->score) ? -1e9 : v->score;
+			p->zpanel = v->z_panel;
 			p->p_panel = v->p_panel;
 			p->effect = v->effect_nats;
 			p->queries = v->queries;
@@ -772,12 +773,14 @@ static int cmd_run(struct zoo *z, int check)
 			    !pairs[i].pos_a)
 				continue;
 			printf("%-26s %-14s f=%-4g %s p %.3g perm %.3g panel "
-			       "%.3g rank %.3f z %.2f Z %.2f D %+.3f A %d\n",
+			       "%.3g rank %.3f z %.2f Z %.2f score %.2f D %+.3f "
+			       "A %d\n",
 			       s->name, z->teach[pairs[i].cand].name + 4, s->f,
 			       pairs[i].truth ? (pairs[i].positive ? "TP" : "FN")
 			                      : "FP", pairs[i].p_value,
 			       pairs[i].p_perm, pairs[i].p_panel,
-			       pairs[i].p_rank, pairs[i].z, pairs[i].score,
+			       pairs[i].p_rank, pairs[i].z, pairs[i].zpanel,
+			       pairs[i].score,
 			       pairs[i].effect, pairs[i].pos_a);
 		}
 	report(z, st, ns, pairs, np, difftime(time(NULL), t0));

@@ -50,6 +50,13 @@ for k in ("verdict", "p_value", "p_permutation", "p_rank", "effect_nats",
     assert k in c, k
 assert 0 < c["p_permutation"] <= 1 and c["queries"] > 0
 assert abs(c["p_permutation"] * 2001 - round(c["p_permutation"] * 2001)) < 1e-3
+# the score ranks candidates: the panel's Z plus the permutation z, and
+# the teacher (teacher-0) ranks first
+for x in r["candidates"]:
+    z = x["evidence"]["z_panel"] + x["z_permutation"]
+    assert abs(x["score"] - z) < 1e-5 * max(1, abs(z)), (x["score"], z)
+best = max(r["candidates"], key=lambda x: x["score"])
+assert best["teacher"] == "zoo/teacher-0", best["teacher"]
 PY
 
 # deterministic for a seed; another seed moves the permutation p-values

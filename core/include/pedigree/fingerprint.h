@@ -92,7 +92,10 @@ typedef struct pdg_fp_verdict {
 	double p_panel;          /**< t prediction interval of the score
 	                              against the panel's (evidence only) */
 	double effect_nats;      /**< D: excess log-likelihood, nats/chunk */
-	double score;            /**< Z: D plus the weighted panel terms */
+	double score;            /**< z_panel + z_permutation: ranks the
+	                              candidates (attribution) */
+	double z_panel;          /**< Z: robust z-scores of D, dJS and
+	                              dArgmax among the panel, summed */
 	double z_permutation;    /**< D in standard deviations of its
 	                              permutation distribution */
 	double delta_js;         /**< panel median JS - JS(S,T), nats */

@@ -78,10 +78,11 @@ static int write_text(const pdg_fp_result *r, FILE *f)
 		fprintf(f, ": %s", v->reason ? v->reason : "");
 		if (v->tested) {
 			fprintf(f, "; %u teacher and %u control texts, %llu "
-			        "chunks; score %.3f (panel p %.2g), dJS %+.4f, "
+			        "chunks; score %.3f (Z %.3f, panel p %.2g), dJS "
+			        "%+.4f, "
 			        "dArgmax %+.3f", v->teacher_texts,
 			        v->control_texts, (unsigned long long)v->chunks,
-			        v->score, v->p_panel, v->delta_js,
+			        v->score, v->z_panel, v->p_panel, v->delta_js,
 			        v->delta_argmax);
 			if (!isnan(v->delta_tail))
 				fprintf(f, ", dTail %+.3f", v->delta_tail);
@@ -134,6 +135,7 @@ static json_t *verdict_json(const pdg_fp_verdict *v)
 	                    json_integer(v->control_texts));
 	json_object_set_new(e, "chunks", json_integer((json_int_t)v->chunks));
 	json_object_set_new(e, "panel", json_integer(v->panel));
+	json_object_set_new(e, "z_panel", num(v->z_panel));
 	json_object_set_new(e, "p_panel", num(v->p_panel));
 	json_object_set_new(e, "delta_js", num(v->delta_js));
 	json_object_set_new(e, "delta_argmax", num(v->delta_argmax));

@@ -519,7 +519,11 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	v->p_rank = (1.0 + beat) / (double)na;
 	v->p_panel = panel_p(cs, na);
 	v->effect_nats = cs[0].D;
-	v->score = cs[0].z;
+	/* Z says how far the student stands above the panel, z_permutation
+	 * how far the candidate's texts stand out for it: together they rank
+	 * the candidates better than either (docs/fingerprint.md) */
+	v->z_panel = cs[0].z;
+	v->score = cs[0].z + v->z_permutation;
 	v->delta_js = cs[0].djs;
 	v->delta_argmax = cs[0].da;
 	v->delta_tail = use_r ? cs[0].dr : NAN;
@@ -640,6 +644,7 @@ int pdg_fp_study_run(pdg_fp_result **out, const pdg_fp_study *st,
 		v->student = st->ids[st->student];
 		v->p_value = v->p_permutation = v->p_rank = NAN;
 		v->effect_nats = v->score = v->delta_js = NAN;
+		v->z_panel = NAN;
 		v->z_permutation = v->p_panel = NAN;
 		v->delta_argmax = v->delta_tail = NAN;
 		v->kl_full = v->kl_full_panel = NAN;
