@@ -94,8 +94,8 @@ typedef struct pdg_fp_verdict {
 	double effect_nats;      /**< D: excess log-likelihood, nats/chunk */
 	double score;            /**< z_panel + z_permutation: ranks the
 	                              candidates (attribution) */
-	double z_panel;          /**< Z: robust z-scores of D, dJS and
-	                              dArgmax among the panel, summed */
+	double z_panel;          /**< Z: robust z-scores of D and dJS
+	                              among the panel, summed */
 	double z_permutation;    /**< D in standard deviations of its
 	                              permutation distribution */
 	double delta_js;         /**< panel median JS - JS(S,T), nats */

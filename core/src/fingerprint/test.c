@@ -8,8 +8,9 @@
  *        subjects' excesses on the same texts predict;
  *   dJS, dA, dR = the student's next-byte JS, argmax agreement and tail
  *        rank agreement with T, each relative to the panel's median;
- *   Z  = the sum over D, dJS and dA of robust z-scores across the m + 1
- *        subjects (median and MAD), so no term needs a unit or a weight.
+ *   Z  = the sum over D and dJS of robust z-scores across the m + 1
+ *        subjects (median and MAD), so no term needs a unit or a weight
+ *        (dA and dR are evidence only).
  * p_permutation: B prompt-level permutations of the T/C labels of the
  * student's per-text residuals, (b + 1) / (B + 1).  p_rank: the exact
  * panel rank test, every panel member and every other candidate put in
@@ -274,11 +275,15 @@ static void score_subjects(struct cand_stats *cs, size_t n, int use_r,
 		v[3 * n + s] = isnan(cs[s].dr) ? 0 : cs[s].dr;
 	}
 	/* The tail term is defined only where tokenizers match, for a
-	 * few subjects: too few for a spread, so it is evidence only. */
+	 * few subjects: too few for a spread, so it is evidence only.  So
+	 * is dArgmax: which byte comes first is mostly the tokenizer's
+	 * doing, so every model of the candidate's family agrees with it
+	 * and a student distilled at a low fraction did not beat them
+	 * (docs/fingerprint.md: Z of D and dJS, four zoos). */
 	(void)use_r;
 	for (size_t s = 0; s < n; s++) {
 		cs[s].z = 0;
-		for (int t = 0; t < 3; t++)
+		for (int t = 0; t < 2; t++)
 			cs[s].z += robust_z(v[t * n + s], v + t * n, n, tmp);
 		if (isnan(cs[s].D))
 			cs[s].z = -INFINITY;
