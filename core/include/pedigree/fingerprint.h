@@ -89,7 +89,7 @@ typedef struct pdg_fp_verdict {
 	double p_value;          /**< Holm-adjusted permutation p-value */
 	double p_permutation;    /**< raw (b+1)/(B+1) */
 	double p_rank;           /**< exact panel rank test */
-	double p_panel;          /**< t prediction interval of the score
+	double p_panel;          /**< t prediction interval of z_panel
 	                              against the panel's (evidence only) */
 	double effect_nats;      /**< D: excess log-likelihood, nats/chunk */
 	double score;            /**< z_panel + z_permutation: ranks the

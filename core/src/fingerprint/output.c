@@ -78,9 +78,8 @@ static int write_text(const pdg_fp_result *r, FILE *f)
 		fprintf(f, ": %s", v->reason ? v->reason : "");
 		if (v->tested) {
 			fprintf(f, "; %u teacher and %u control texts, %llu "
-			        "chunks; score %.3f (Z %.3f, panel p %.2g), dJS "
-			        "%+.4f, "
-			        "dArgmax %+.3f", v->teacher_texts,
+			        "chunks; score %.3f (Z %.3f, panel p %.2g), "
+			        "dJS %+.4f, dArgmax %+.3f", v->teacher_texts,
 			        v->control_texts, (unsigned long long)v->chunks,
 			        v->score, v->z_panel, v->p_panel, v->delta_js,
 			        v->delta_argmax);

@@ -261,34 +261,28 @@ static double robust_z(double x, const double *v, size_t n, double *tmp)
 /* Z of every subject: the sum of its terms' robust z-scores.  The same
  * function of every subject's statistics, so under the null that the
  * student is one more independent model its rank is uniform. */
-static void score_subjects(struct cand_stats *cs, size_t n, int use_r,
-                           double *scratch)
+static void score_subjects(struct cand_stats *cs, size_t n)
 {
-	double *v = pdg_xmalloc(4 * n * sizeof(double));
+	double *v = pdg_xmalloc(2 * n * sizeof(double));
 	double *tmp = pdg_xmalloc((n + 1) * sizeof(double));
 
+	/* dTail is defined only where tokenizers match, for a few
+	 * subjects: too few for a spread.  dArgmax, which byte comes first,
+	 * is mostly the tokenizer's doing: every model of the candidate's
+	 * family agrees with it, and students distilled at a low fraction
+	 * did not beat them (docs/fingerprint.md, four zoos).  Both are
+	 * evidence only. */
 	for (size_t s = 0; s < n; s++) {
 		/* a subject without usable texts ranks last */
 		v[s] = isnan(cs[s].D) ? -1e300 : cs[s].D;
 		v[n + s] = cs[s].djs;
-		v[2 * n + s] = cs[s].da;
-		v[3 * n + s] = isnan(cs[s].dr) ? 0 : cs[s].dr;
 	}
-	/* The tail term is defined only where tokenizers match, for a
-	 * few subjects: too few for a spread, so it is evidence only.  So
-	 * is dArgmax: which byte comes first is mostly the tokenizer's
-	 * doing, so every model of the candidate's family agrees with it
-	 * and a student distilled at a low fraction did not beat them
-	 * (docs/fingerprint.md: Z of D and dJS, four zoos). */
-	(void)use_r;
 	for (size_t s = 0; s < n; s++) {
-		cs[s].z = 0;
-		for (int t = 0; t < 2; t++)
-			cs[s].z += robust_z(v[t * n + s], v + t * n, n, tmp);
+		cs[s].z = robust_z(v[s], v, n, tmp) +
+		          robust_z(v[n + s], v + n, n, tmp);
 		if (isnan(cs[s].D))
 			cs[s].z = -INFINITY;
 	}
-	(void)scratch;
 	free(v);
 	free(tmp);
 }
@@ -496,7 +490,7 @@ static void test_candidate(const pdg_fp_study *st, const struct study_ix *ix,
 	free(rt);
 	free(rc);
 	int use_r = !isnan(cs[0].dr);
-	score_subjects(cs, na, use_r, scratch);
+	score_subjects(cs, na);
 	v->p_permutation = pdg_fp_permutation_p(e, pnt, pn,
 	                                        o->permutations,
 	                                        o->seed * 0x9e3779b97f4a7c15ull
